@@ -1,0 +1,53 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.orderflow/', 'coverage/', 'bench/results/'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strict,
+  prettier,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Error']",
+          message: 'Throw a typed error class, not a bare Error.',
+        },
+      ],
+    },
+  },
+  {
+    // The domain is pure: no AWS SDK, no I/O, nothing of ours outside src/domain.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', 'node:*', 'fs', 'http', 'https', 'net'], message: 'The domain does no I/O.' },
+            { group: ['../../adapters/*', '../../handlers/*', '../../local/*', '**/adapters/**', '**/handlers/**', '**/local/**'], message: 'The domain imports only the domain.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Product code never knows it runs offline.
+    files: ['src/handlers/**/*.ts', 'src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/local/**', '**/local'], message: 'Product code never imports the offline runtime.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable' } },
+  },
+);

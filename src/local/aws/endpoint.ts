@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AwsServiceError,
+  jsonError,
+  xmlError,
+  type AwsResponse,
+  type LocalAwsService,
+} from './protocol';
+
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+interface RoutedRequest {
+  readonly service: LocalAwsService | undefined;
+  readonly operation: string;
+  readonly protocol: 'json' | 'query';
+}
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new AwsServiceError('RequestEntityTooLarge', 'Request body is too large', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/**
+ * One AWS-compatible HTTP endpoint for every service the project uses, routed the way the real
+ * protocols route: `X-Amz-Target: <Prefix>.<Operation>` for JSON protocols, `Action=<Operation>`
+ * in a form body for query protocols.
+ */
+export class AwsEndpoint {
+  private readonly services: LocalAwsService[] = [];
+  private server: Server | undefined;
+
+  register(service: LocalAwsService): this {
+    this.services.push(service);
+    return this;
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    const server = createServer((req, res) => void this.dispatch(req, res));
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    for (const service of this.services) await service.close?.();
+  }
+
+  private route(target: string | undefined, body: Buffer, contentType: string): RoutedRequest {
+    if (target) {
+      const dot = target.lastIndexOf('.');
+      const prefix = dot >= 0 ? target.slice(0, dot) : target;
+      const operation = dot >= 0 ? target.slice(dot + 1) : '';
+      return { service: this.services.find((s) => s.jsonTargetPrefix === prefix), operation, protocol: 'json' };
+    }
+    if (contentType.includes('application/x-www-form-urlencoded')) {
+      const operation = new URLSearchParams(body.toString('utf8')).get('Action') ?? '';
+      return { service: this.services.find((s) => s.queryActions?.has(operation)), operation, protocol: 'query' };
+    }
+    return { service: undefined, operation: '', protocol: 'json' };
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    let protocol: RoutedRequest['protocol'] = 'json';
+    let response: AwsResponse;
+    try {
+      const body = await readBody(req);
+      const target = req.headers['x-amz-target'];
+      const routed = this.route(
+        Array.isArray(target) ? target[0] : target,
+        body,
+        req.headers['content-type'] ?? '',
+      );
+      protocol = routed.protocol;
+      if (!routed.service) {
+        throw new AwsServiceError(
+          'UnknownOperationException',
+          `The local endpoint does not implement ${routed.operation || 'this request'} (target ${String(target ?? 'none')})`,
+        );
+      }
+      response = await routed.service.handle({ operation: routed.operation, headers: req.headers, body });
+    } catch (error) {
+      const awsError =
+        error instanceof AwsServiceError
+          ? error
+          : new AwsServiceError('InternalFailure', error instanceof Error ? error.message : String(error), 500);
+      response = protocol === 'query' ? xmlError(awsError, requestId) : jsonError(awsError);
+    }
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': requestId });
+    res.end(response.body);
+  }
+}

@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** One request to the local AWS endpoint, already read and routed to a service. */
+export interface AwsRequest {
+  readonly operation: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export interface AwsResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | Buffer;
+}
+
+/** A service behind the endpoint: JSON protocols are routed by target prefix, query protocols by action. */
+export interface LocalAwsService {
+  readonly name: string;
+  readonly jsonTargetPrefix?: string;
+  readonly queryActions?: ReadonlySet<string>;
+  handle(request: AwsRequest): Promise<AwsResponse>;
+  close?(): Promise<void>;
+}
+
+/** An error with an AWS error code, rendered in whichever protocol shape the caller speaks. */
+export class AwsServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export const jsonResponse = (body: unknown, contentType = 'application/x-amz-json-1.0', status = 200): AwsResponse => ({
+  status,
+  headers: { 'content-type': contentType },
+  body: JSON.stringify(body),
+});
+
+export const jsonError = (error: AwsServiceError, contentType = 'application/x-amz-json-1.0'): AwsResponse => ({
+  status: error.status,
+  headers: { 'content-type': contentType, 'x-amzn-errortype': error.code },
+  body: JSON.stringify({ __type: error.code, message: error.message }),
+});
+
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+
+export const xmlError = (error: AwsServiceError, requestId: string): AwsResponse => ({
+  status: error.status,
+  headers: { 'content-type': 'text/xml' },
+  body:
+    `<ErrorResponse><Error><Type>${error.status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+});

@@ -1,0 +1,36 @@
+/** Where the offline stack listens; every port can be moved with an environment variable. */
+export interface StackConfig {
+  readonly host: '127.0.0.1';
+  readonly httpPort: number;
+  readonly awsPort: number;
+  readonly lambdaPort: number;
+  readonly region: string;
+  readonly stage: string;
+  readonly dataDir?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  }
+  return value;
+};
+
+export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): StackConfig {
+  return {
+    host: '127.0.0.1',
+    httpPort: port(env, 'ORDERFLOW_HTTP_PORT', 3000),
+    awsPort: port(env, 'ORDERFLOW_AWS_PORT', 4566),
+    lambdaPort: port(env, 'ORDERFLOW_LAMBDA_PORT', 3002),
+    region: env.AWS_REGION ?? 'us-east-1',
+    stage: env.ORDERFLOW_STAGE ?? 'local',
+    dataDir,
+  };
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { PROJECT_ROOT, SLS_BIN, frameworkEnv } from './template';
+
+export interface OfflineOptions {
+  readonly stage: string;
+  readonly httpPort: number;
+  readonly lambdaPort: number;
+  readonly awsEndpoint: string;
+  readonly region: string;
+  /** Extra environment for every handler (must start with AWS_ or be declared in serverless.yml). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+export class OfflineStartError extends Error {
+  override readonly name = 'OfflineStartError';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * serverless-offline in a child process: the HTTP API and the Lambda Invoke API, with every handler
+ * seeing `AWS_ENDPOINT_URL` so the unmodified SDK clients talk to the local endpoint.
+ */
+export class ServerlessOffline {
+  private exited = false;
+  private readonly output: string[] = [];
+
+  private constructor(private readonly child: ChildProcess) {
+    child.once('exit', () => (this.exited = true));
+  }
+
+  static async start(options: OfflineOptions): Promise<ServerlessOffline> {
+    const child = spawn(process.execPath, [SLS_BIN, 'offline', 'start', '--stage', options.stage], {
+      cwd: PROJECT_ROOT,
+      env: frameworkEnv({
+        ...options.env,
+        ORDERFLOW_HTTP_PORT: String(options.httpPort),
+        ORDERFLOW_LAMBDA_PORT: String(options.lambdaPort),
+        AWS_ENDPOINT_URL: options.awsEndpoint,
+        AWS_REGION: options.region,
+        AWS_DEFAULT_REGION: options.region,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const offline = new ServerlessOffline(child);
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        offline.output.push(line);
+        if (offline.output.length > 200) offline.output.shift();
+        options.log?.(line);
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    await offline.waitForHealth(`http://127.0.0.1:${options.httpPort}/health`);
+    return offline;
+  }
+
+  private async waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new OfflineStartError(`serverless-offline exited before it was ready:\n${this.output.join('\n')}`);
+      }
+      try {
+        const response = await fetch(url);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    await this.stop();
+    throw new OfflineStartError(`serverless-offline did not answer ${url} within ${timeoutMs} ms`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,69 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AwsEndpoint } from './aws/endpoint';
+import { DynamoDbService } from './aws/dynamodb';
+import type { StackConfig } from './config';
+import { ServerlessOffline } from './offline';
+import { createTables } from './tables';
+import { compileTemplate, type CfnTemplate } from './template';
+
+export interface RunningStack {
+  readonly config: StackConfig;
+  readonly httpUrl: string;
+  readonly awsUrl: string;
+  readonly template: CfnTemplate;
+  readonly startupMs: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly log?: (line: string) => void;
+}
+
+/** Brings the whole system up on loopback: the AWS endpoint, its tables, then the API and functions. */
+export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<RunningStack> {
+  const started = Date.now();
+  const endpoint = new AwsEndpoint();
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const [template, dynamodb] = await Promise.all([
+      compileTemplate(config.stage),
+      DynamoDbService.start({ dataDir: config.dataDir }),
+    ]);
+    endpoint.register(dynamodb);
+    cleanups.push(() => endpoint.close());
+    const awsPort = await endpoint.listen(config.awsPort, config.host);
+    const awsUrl = `http://${config.host}:${awsPort}`;
+
+    const client = new DynamoDBClient({
+      endpoint: awsUrl,
+      region: config.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await createTables(client, template);
+    client.destroy();
+
+    const offline = await ServerlessOffline.start({
+      stage: config.stage,
+      httpPort: config.httpPort,
+      lambdaPort: config.lambdaPort,
+      awsEndpoint: awsUrl,
+      region: config.region,
+      log: options.log,
+    });
+    cleanups.unshift(() => offline.stop());
+
+    return {
+      config: { ...config, awsPort },
+      httpUrl: `http://${config.host}:${config.httpPort}`,
+      awsUrl,
+      template,
+      startupMs: Date.now() - started,
+      stop: async () => {
+        for (const cleanup of cleanups) await cleanup();
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
