@@ -29,8 +29,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'node:*', 'fs', 'http', 'https', 'net'], message: 'The domain does no I/O.' },
-            { group: ['../../adapters/*', '../../handlers/*', '../../local/*', '**/adapters/**', '**/handlers/**', '**/local/**'], message: 'The domain imports only the domain.' },
+            {
+              group: ['@aws-sdk/*', 'node:*', 'fs', 'http', 'https', 'net'],
+              message: 'The domain does no I/O.',
+            },
+            {
+              group: [
+                '../../adapters/*',
+                '../../handlers/*',
+                '../../local/*',
+                '**/adapters/**',
+                '**/handlers/**',
+                '**/local/**',
+              ],
+              message: 'The domain imports only the domain.',
+            },
           ],
         },
       ],
@@ -42,12 +55,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/local/**', '**/local'], message: 'Product code never imports the offline runtime.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/local/**', '**/local'],
+              message: 'Product code never imports the offline runtime.',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable' },
+    },
   },
 );

@@ -7,7 +7,7 @@ export interface OfflineOptions {
   readonly lambdaPort: number;
   readonly awsEndpoint: string;
   readonly region: string;
-  /** Extra environment for every handler (must start with AWS_ or be declared in serverless.yml). */
+  /** Extra environment for the framework process (handlers see only AWS_* of it and what serverless.yml declares). */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
 }
@@ -64,7 +64,9 @@ export class ServerlessOffline {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {
-        throw new OfflineStartError(`serverless-offline exited before it was ready:\n${this.output.join('\n')}`);
+        throw new OfflineStartError(
+          `serverless-offline exited before it was ready:\n${this.output.join('\n')}`,
+        );
       }
       try {
         const response = await fetch(url);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsEndpoint } from './aws/endpoint';
 import { DynamoDbService } from './aws/dynamodb';
@@ -24,9 +25,14 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   const started = Date.now();
   const endpoint = new AwsEndpoint();
   const cleanups: (() => Promise<void>)[] = [];
+  const buildEnv = { ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `${config.stage}-${config.httpPort}`) };
   try {
     const [template, dynamodb] = await Promise.all([
-      compileTemplate(config.stage),
+      compileTemplate(
+        config.stage,
+        join('.orderflow', 'package', `${config.stage}-${config.httpPort}`),
+        buildEnv,
+      ),
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
     endpoint.register(dynamodb);
@@ -48,6 +54,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       lambdaPort: config.lambdaPort,
       awsEndpoint: awsUrl,
       region: config.region,
+      env: buildEnv,
       log: options.log,
     });
     cleanups.unshift(() => offline.stop());

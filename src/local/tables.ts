@@ -44,7 +44,12 @@ export async function createTables(client: DynamoDBClient, template: CfnTemplate
     );
     if (table.TimeToLiveSpecification?.Enabled) {
       await client
-        .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: table.TimeToLiveSpecification }))
+        .send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: table.TimeToLiveSpecification,
+          }),
+        )
         .catch(() => undefined); // dynalite has no TTL; expiry is enforced by the readers' own expiresAt checks
     }
     created.push(name);

@@ -34,10 +34,14 @@ export const frameworkEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =
  * Compiles the service with `sls package` (the very template that deploys) and loads it.
  * `outDir` is relative to the project root.
  */
-export async function compileTemplate(stage: string, outDir = join('.orderflow', 'package', stage)): Promise<CfnTemplate> {
+export async function compileTemplate(
+  stage: string,
+  outDir = join('.orderflow', 'package', stage),
+  env: NodeJS.ProcessEnv = {},
+): Promise<CfnTemplate> {
   await run(process.execPath, [SLS_BIN, 'package', '--stage', stage, '--package', outDir], {
     cwd: PROJECT_ROOT,
-    env: frameworkEnv(),
+    env: frameworkEnv(env),
     maxBuffer: 16 * 1024 * 1024,
   });
   return loadTemplate(join(PROJECT_ROOT, outDir));

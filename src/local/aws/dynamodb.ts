@@ -9,7 +9,11 @@ export interface DynamoDbOptions {
 }
 
 /** Observes every DynamoDB request that dynalite answered successfully (streams hang off this). */
-export type DynamoDbWriteListener = (operation: string, requestBody: unknown, responseBody: unknown) => Promise<void>;
+export type DynamoDbWriteListener = (
+  operation: string,
+  requestBody: unknown,
+  responseBody: unknown,
+) => Promise<void>;
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 
@@ -29,7 +33,11 @@ export class DynamoDbService implements LocalAwsService {
   ) {}
 
   static async start(options: DynamoDbOptions = {}): Promise<DynamoDbService> {
-    const server = dynalite(options.dataDir ? { path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const server = dynalite(
+      options.dataDir
+        ? { path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }
+        : { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  AwsServiceError,
-  jsonError,
-  xmlError,
-  type AwsResponse,
-  type LocalAwsService,
-} from './protocol';
+import { AwsServiceError, jsonError, xmlError, type AwsResponse, type LocalAwsService } from './protocol';
 
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -73,11 +67,19 @@ export class AwsEndpoint {
       const dot = target.lastIndexOf('.');
       const prefix = dot >= 0 ? target.slice(0, dot) : target;
       const operation = dot >= 0 ? target.slice(dot + 1) : '';
-      return { service: this.services.find((s) => s.jsonTargetPrefix === prefix), operation, protocol: 'json' };
+      return {
+        service: this.services.find((s) => s.jsonTargetPrefix === prefix),
+        operation,
+        protocol: 'json',
+      };
     }
     if (contentType.includes('application/x-www-form-urlencoded')) {
       const operation = new URLSearchParams(body.toString('utf8')).get('Action') ?? '';
-      return { service: this.services.find((s) => s.queryActions?.has(operation)), operation, protocol: 'query' };
+      return {
+        service: this.services.find((s) => s.queryActions?.has(operation)),
+        operation,
+        protocol: 'query',
+      };
     }
     return { service: undefined, operation: '', protocol: 'json' };
   }
@@ -106,7 +108,11 @@ export class AwsEndpoint {
       const awsError =
         error instanceof AwsServiceError
           ? error
-          : new AwsServiceError('InternalFailure', error instanceof Error ? error.message : String(error), 500);
+          : new AwsServiceError(
+              'InternalFailure',
+              error instanceof Error ? error.message : String(error),
+              500,
+            );
       response = protocol === 'query' ? xmlError(awsError, requestId) : jsonError(awsError);
     }
     if (res.headersSent || res.destroyed) return;

@@ -34,20 +34,30 @@ export class AwsServiceError extends Error {
   }
 }
 
-export const jsonResponse = (body: unknown, contentType = 'application/x-amz-json-1.0', status = 200): AwsResponse => ({
+export const jsonResponse = (
+  body: unknown,
+  contentType = 'application/x-amz-json-1.0',
+  status = 200,
+): AwsResponse => ({
   status,
   headers: { 'content-type': contentType },
   body: JSON.stringify(body),
 });
 
-export const jsonError = (error: AwsServiceError, contentType = 'application/x-amz-json-1.0'): AwsResponse => ({
+export const jsonError = (
+  error: AwsServiceError,
+  contentType = 'application/x-amz-json-1.0',
+): AwsResponse => ({
   status: error.status,
   headers: { 'content-type': contentType, 'x-amzn-errortype': error.code },
   body: JSON.stringify({ __type: error.code, message: error.message }),
 });
 
 const escapeXml = (text: string): string =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+  text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c,
+  );
 
 export const xmlError = (error: AwsServiceError, requestId: string): AwsResponse => ({
   status: error.status,

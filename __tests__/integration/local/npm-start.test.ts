@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { startCli } from '../../support/cli';
+import { freePort } from '../../support/ports';
+import { TEST_CREDENTIALS, TEST_REGION } from '../../support/stack';
+
+const portsEnv = async () => ({
+  ORDERFLOW_HTTP_PORT: String(await freePort()),
+  ORDERFLOW_AWS_PORT: String(await freePort()),
+  ORDERFLOW_LAMBDA_PORT: String(await freePort()),
+});
+
+const documentsAt = (port: string) =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: TEST_REGION,
+      credentials: TEST_CREDENTIALS,
+    }),
+  );
+
+describe('npm start', () => {
+  it('prints exactly one ready line, serves on the ports it was given and stops cleanly on SIGTERM', async () => {
+    const env = await portsEnv();
+    const cli = await startCli(env);
+    expect(cli.readyLine).toBe(
+      `orderflow ready: http=http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT} aws=http://127.0.0.1:${env.ORDERFLOW_AWS_PORT}`,
+    );
+    const health = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/health`);
+    expect(health.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    expect(cli.stdoutLines.filter((line) => line.trim() !== '')).toEqual([cli.readyLine]);
+    await expect(fetch(`http://127.0.0.1:${env.ORDERFLOW_AWS_PORT}/`)).rejects.toThrow();
+  });
+
+  it('keeps DynamoDB data across restarts with --data DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderflow-data-'));
+    try {
+      const env = await portsEnv();
+      const item = { streamId: 'order#persisted', version: 1, note: 'survives a restart' };
+      const first = await startCli(env, ['--data', dataDir]);
+      await documentsAt(env.ORDERFLOW_AWS_PORT).send(
+        new PutCommand({ TableName: 'orderflow-local-event-store', Item: item }),
+      );
+      first.child.kill('SIGINT');
+      expect(await first.exit).toBe(0);
+
+      const second = await startCli(env, ['--data', dataDir]);
+      const { Item } = await documentsAt(env.ORDERFLOW_AWS_PORT).send(
+        new GetCommand({
+          TableName: 'orderflow-local-event-store',
+          Key: { streamId: item.streamId, version: 1 },
+        }),
+      );
+      second.child.kill('SIGTERM');
+      expect(await second.exit).toBe(0);
+      expect(Item).toEqual(item);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed port with a message and a non-zero exit', async () => {
+    await expect(startCli({ ORDERFLOW_HTTP_PORT: 'not-a-port' }, [], 20_000)).rejects.toThrow(
+      /ORDERFLOW_HTTP_PORT must be a port number/,
+    );
+  });
+});

@@ -1,0 +1,30 @@
+import { startStack, type RunningStack } from '../../src/local/stack';
+import { compileTemplate } from '../../src/local/template';
+import { freePort } from './ports';
+import { CI_PACKAGE_DIR, STACK_ENV } from './paths';
+
+declare global {
+  var __ORDERFLOW_STACK__: RunningStack | undefined;
+}
+
+/**
+ * Compiles the `ci` stage once (the template tests read it) and starts ONE offline stack on free
+ * ports that every integration and end-to-end test shares, as a user's `npm start` would.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  await compileTemplate('ci', CI_PACKAGE_DIR);
+  const stack = await startStack({
+    host: '127.0.0.1',
+    httpPort: await freePort(),
+    awsPort: await freePort(),
+    lambdaPort: await freePort(),
+    region: 'us-east-1',
+    stage: 'local',
+  });
+  globalThis.__ORDERFLOW_STACK__ = stack;
+  process.env[STACK_ENV.http] = stack.httpUrl;
+  process.env[STACK_ENV.aws] = stack.awsUrl;
+  process.env[STACK_ENV.lambda] = `http://127.0.0.1:${stack.config.lambdaPort}`;
+  process.env[STACK_ENV.startupMs] = String(stack.startupMs);
+}

@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/local/template';
+
+export const CI_PACKAGE_DIR = join('.orderflow', 'package', 'ci-tests');
+export const CI_PACKAGE_PATH = join(PROJECT_ROOT, CI_PACKAGE_DIR);
+
+export const STACK_ENV = {
+  http: 'ORDERFLOW_TEST_HTTP_URL',
+  aws: 'ORDERFLOW_TEST_AWS_URL',
+  lambda: 'ORDERFLOW_TEST_LAMBDA_URL',
+  startupMs: 'ORDERFLOW_TEST_STARTUP_MS',
+} as const;

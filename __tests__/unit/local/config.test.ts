@@ -1,0 +1,28 @@
+import { ConfigError, stackConfigFromEnv } from '../../../src/local/config';
+
+describe('stackConfigFromEnv', () => {
+  it('uses the documented default ports', () => {
+    expect(stackConfigFromEnv({})).toMatchObject({
+      httpPort: 3000,
+      awsPort: 4566,
+      lambdaPort: 3002,
+      stage: 'local',
+    });
+  });
+
+  it('takes ports from the environment', () => {
+    const config = stackConfigFromEnv(
+      { ORDERFLOW_HTTP_PORT: '4000', ORDERFLOW_AWS_PORT: '4999' },
+      '/tmp/data',
+    );
+    expect(config).toMatchObject({ httpPort: 4000, awsPort: 4999, dataDir: '/tmp/data' });
+  });
+
+  it.each(['abc', '-1', '70000', '3.5'])(
+    'rejects the port "%s" with a message naming the variable',
+    (raw) => {
+      expect(() => stackConfigFromEnv({ ORDERFLOW_HTTP_PORT: raw })).toThrow(ConfigError);
+      expect(() => stackConfigFromEnv({ ORDERFLOW_HTTP_PORT: raw })).toThrow(/ORDERFLOW_HTTP_PORT/);
+    },
+  );
+});
