@@ -4,6 +4,9 @@ import { AwsEndpoint } from './aws/endpoint';
 import { DynamoDbService } from './aws/dynamodb';
 import type { StackConfig } from './config';
 import { ServerlessOffline } from './offline';
+import { LambdaInvoker } from './lambda/invoker';
+import type { FailedBatch } from './streams/stream-poller';
+import { LocalStreams } from './streams/streams';
 import { createTables } from './tables';
 import { compileTemplate, type CfnTemplate } from './template';
 
@@ -19,6 +22,13 @@ export interface RunningStack {
 export interface StartOptions {
   readonly log?: (line: string) => void;
 }
+
+// Without an on-failure destination in the template, a batch whose retries ran out is reported, not dropped quietly.
+const reportFailedBatch = async (batch: FailedBatch): Promise<void> => {
+  process.stderr.write(
+    `orderflow: ${batch.records.length} stream record(s) for ${batch.mapping.functionName} failed for good: ${batch.error}\n`,
+  );
+};
 
 /** Brings the whole system up on loopback: the AWS endpoint, its tables, then the API and functions. */
 export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<RunningStack> {
@@ -36,6 +46,8 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
     endpoint.register(dynamodb);
+    const streams = new LocalStreams(template, config.region);
+    streams.attach(dynamodb);
     cleanups.push(() => endpoint.close());
     const awsPort = await endpoint.listen(config.awsPort, config.host);
     const awsUrl = `http://${config.host}:${awsPort}`;
@@ -58,6 +70,13 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       log: options.log,
     });
     cleanups.unshift(() => offline.stop());
+
+    const invoker = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
+    streams.startDelivery(invoker, reportFailedBatch, options.log);
+    cleanups.unshift(async () => {
+      await streams.stop();
+      invoker.close();
+    });
 
     return {
       config: { ...config, awsPort },

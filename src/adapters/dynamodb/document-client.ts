@@ -1,0 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let shared: DynamoDBDocumentClient | undefined;
+
+/**
+ * One client per container, reused across invocations. Region, credentials and endpoint come from
+ * the environment (AWS_REGION, the role, and AWS_ENDPOINT_URL where one is set), never from code.
+ */
+export const documentClient = (): DynamoDBDocumentClient =>
+  (shared ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }));

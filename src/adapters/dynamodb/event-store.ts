@@ -1,0 +1,81 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import type { EventEnvelope } from '../../domain/shared/envelope';
+
+export const streamIdOf = (orderId: string): string => `order#${orderId}`;
+
+/** How one event is stored: keys, plus the envelope as it travels on the bus. */
+export interface StoredEventItem {
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly metadata: EventEnvelope<unknown>['metadata'];
+  readonly data: unknown;
+}
+
+export const toItem = (envelope: EventEnvelope<unknown>): StoredEventItem => ({
+  streamId: streamIdOf(envelope.metadata.orderId),
+  version: envelope.metadata.version,
+  type: envelope.metadata.type,
+  metadata: envelope.metadata,
+  data: envelope.data,
+});
+
+export const fromItem = (item: Record<string, unknown>): EventEnvelope<unknown> => ({
+  metadata: item.metadata as EventEnvelope<unknown>['metadata'],
+  data: item.data,
+});
+
+/**
+ * The order streams. Appends are conditional on the version being free, so of two writers at the
+ * same version exactly one wins; the table's stream carries the appended events onward (the outbox).
+ */
+export class EventStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(orderId: string): Promise<EventEnvelope<unknown>[]> {
+    const envelopes: EventEnvelope<unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'streamId = :s',
+          ExpressionAttributeValues: { ':s': streamIdOf(orderId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) envelopes.push(fromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return envelopes;
+  }
+
+  /**
+   * Appends events whose versions follow on from the stream's current one. The first write is the
+   * concurrency guard; a lost race surfaces as ConcurrencyError and nothing of this call is written.
+   */
+  async append(envelopes: readonly EventEnvelope<unknown>[]): Promise<void> {
+    for (const envelope of envelopes) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(envelope),
+            ConditionExpression: 'attribute_not_exists(version)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          throw new ConcurrencyError(streamIdOf(envelope.metadata.orderId), envelope.metadata.version - 1);
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { CancellationReason } from './events';
+import type { SkuQuantity } from './order-values';
+import type { PlaceOrderRequest } from './place-order';
+
+/*
+ * What can be asked of an order. `Record*` commands report a fact from another context (inventory,
+ * payments, shipping) so that it enters the order's stream; the others are decisions. Amounts are
+ * minor units.
+ */
+
+export interface PlaceOrder {
+  readonly type: 'PlaceOrder';
+  readonly orderId: string;
+  readonly placedAt: string;
+  readonly request: PlaceOrderRequest;
+}
+export interface RecordInventoryReserved {
+  readonly type: 'RecordInventoryReserved';
+  readonly orderId: string;
+  readonly reservations: readonly SkuQuantity[];
+}
+export interface RecordInventoryReservationFailed {
+  readonly type: 'RecordInventoryReservationFailed';
+  readonly orderId: string;
+  readonly reason: string;
+  readonly skus: readonly string[];
+}
+export interface RecordPaymentAuthorized {
+  readonly type: 'RecordPaymentAuthorized';
+  readonly orderId: string;
+  readonly authorizationId: string;
+  readonly amount: number;
+  readonly currency: string;
+}
+export interface RecordPaymentDeclined {
+  readonly type: 'RecordPaymentDeclined';
+  readonly orderId: string;
+  readonly reason: string;
+}
+export interface RequestReview {
+  readonly type: 'RequestReview';
+  readonly orderId: string;
+}
+export interface ApproveReview {
+  readonly type: 'ApproveReview';
+  readonly orderId: string;
+  readonly reviewer: string;
+}
+export interface RecordShipmentScheduled {
+  readonly type: 'RecordShipmentScheduled';
+  readonly orderId: string;
+  readonly shipmentId: string;
+}
+export interface ConfirmOrder {
+  readonly type: 'ConfirmOrder';
+  readonly orderId: string;
+}
+export interface RecordPaymentCaptured {
+  readonly type: 'RecordPaymentCaptured';
+  readonly orderId: string;
+  readonly captureId: string;
+  readonly amount: number;
+}
+export interface RecordPaymentRefunded {
+  readonly type: 'RecordPaymentRefunded';
+  readonly orderId: string;
+  readonly refundId: string;
+  readonly amount: number;
+}
+export interface RecordInventoryReleased {
+  readonly type: 'RecordInventoryReleased';
+  readonly orderId: string;
+  readonly released: readonly SkuQuantity[];
+}
+export interface CancelOrder {
+  readonly type: 'CancelOrder';
+  readonly orderId: string;
+  readonly reason: CancellationReason;
+  readonly detail?: string;
+}
+
+export type OrderCommand =
+  | PlaceOrder
+  | RecordInventoryReserved
+  | RecordInventoryReservationFailed
+  | RecordPaymentAuthorized
+  | RecordPaymentDeclined
+  | RequestReview
+  | ApproveReview
+  | RecordShipmentScheduled
+  | ConfirmOrder
+  | RecordPaymentCaptured
+  | RecordPaymentRefunded
+  | RecordInventoryReleased
+  | CancelOrder;
+
+export type OrderCommandType = OrderCommand['type'];

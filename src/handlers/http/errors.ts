@@ -1,0 +1,41 @@
+import type { FieldIssue } from '../../domain/shared/errors';
+
+/** A request the HTTP layer itself refuses before any domain code sees it. */
+export abstract class HttpRequestError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  readonly details: readonly FieldIssue[] = [];
+}
+
+export class MalformedJsonError extends HttpRequestError {
+  readonly code = 'MALFORMED_JSON';
+  readonly status = 400;
+}
+
+export class PayloadTooLargeError extends HttpRequestError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly status = 413;
+}
+
+export class UnsupportedMediaTypeError extends HttpRequestError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = 415;
+}
+
+/** HTTP status of each domain error code; anything not listed is a bug and answers 500. */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  VALIDATION_FAILED: 400,
+  ORDER_NOT_FOUND: 404,
+  CONCURRENCY_CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  ORDER_NOT_CANCELLABLE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+};
+
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details: readonly FieldIssue[];
+  };
+}

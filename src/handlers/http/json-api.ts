@@ -1,0 +1,112 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError } from '../../domain/shared/errors';
+import {
+  MalformedJsonError,
+  PayloadTooLargeError,
+  STATUS_BY_CODE,
+  UnsupportedMediaTypeError,
+  HttpRequestError,
+  type ErrorBody,
+} from './errors';
+
+/** Largest request body accepted, in bytes (64 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ApiRequest {
+  /** The parsed JSON body (only for routes that take one). */
+  readonly body: unknown;
+  readonly path: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly requestId: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Route = (request: ApiRequest) => Promise<ApiResponse>;
+
+const JSON_CONTENT_TYPE = /^application\/json\s*(;.*)?$/i;
+
+const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+const errorBody = (
+  code: string,
+  message: string,
+  details: ErrorBody['error']['details'] = [],
+): ErrorBody => ({
+  error: { code, message, details },
+});
+
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']) =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+
+function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string | undefined>): unknown {
+  const raw =
+    event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (!JSON_CONTENT_TYPE.test(headers['content-type'] ?? '')) {
+    throw new UnsupportedMediaTypeError('The request body must be sent as application/json');
+  }
+  try {
+    return JSON.parse(raw.toString()) as unknown;
+  } catch {
+    throw new MalformedJsonError('The request body is not valid JSON');
+  }
+}
+
+/** Renders any failure as the API's error shape: a known error keeps its status, the rest is a bare 500. */
+export function renderError(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof HttpRequestError) return json(error.status, errorBody(error.code, error.message));
+  if (error instanceof DomainError && STATUS_BY_CODE[error.code]) {
+    return json(STATUS_BY_CODE[error.code] as number, errorBody(error.code, error.message, error.details));
+  }
+  // Never leak internals: the log has the stack, the client a request id to quote.
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'unhandled error',
+      requestId,
+      error: String(error),
+      stack: (error as Error)?.stack,
+    }),
+  );
+  return json(500, errorBody('INTERNAL_ERROR', `Something went wrong; quote request id ${requestId}`));
+}
+
+/**
+ * A JSON HTTP route as a middy handler: body limits and parsing, the error shape, and the response
+ * serialisation live here once, so each route is a small function from ApiRequest to ApiResponse.
+ */
+export const jsonApi = (route: Route, options: { withBody: boolean }) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event, context) => {
+    const requestId = context.awsRequestId;
+    try {
+      const headers = lowerCaseHeaders(event.headers);
+      const response = await route({
+        body: options.withBody ? parseBody(event, headers) : undefined,
+        path: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        headers,
+        requestId,
+      });
+      return json(response.status, response.body, { ...response.headers });
+    } catch (error) {
+      return renderError(error, requestId);
+    }
+  });

@@ -1,0 +1,71 @@
+import middy from '@middy/core';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  AttributeValue as StreamAttributeValue,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import * as E from 'fp-ts/Either';
+import { decodeOrderEnvelope, foldEvents, toView } from '../../domain/orders';
+import type { EventStore } from '../../adapters/dynamodb/event-store';
+import type { ReadModel } from '../../adapters/dynamodb/read-model';
+import { orderEventStore, orderReadModel } from './dependencies';
+
+export interface ProjectorDeps {
+  readonly store: EventStore;
+  readonly readModel: ReadModel;
+}
+
+/** The order each record belongs to, in the order orders first appear in the batch. */
+function ordersInBatch(event: DynamoDBStreamEvent): Map<string, string> {
+  const firstSequenceByOrder = new Map<string, string>();
+  for (const record of event.Records) {
+    const image = record.dynamodb?.NewImage;
+    const sequence = record.dynamodb?.SequenceNumber;
+    if (!image || !sequence) continue;
+    const item = unmarshall(image as Record<string, AttributeValue & StreamAttributeValue>);
+    const orderId = (item.metadata as { orderId?: unknown } | undefined)?.orderId;
+    if (typeof orderId === 'string' && !firstSequenceByOrder.has(orderId))
+      firstSequenceByOrder.set(orderId, sequence);
+  }
+  return firstSequenceByOrder;
+}
+
+/**
+ * Rebuilds each touched order's view from its whole stream rather than patching the old view with
+ * one event: a redelivered, reordered or skipped-over record then cannot produce a wrong view, and
+ * the read model's version condition turns every stale write into a no-op.
+ */
+export async function projectOrder(deps: ProjectorDeps, orderId: string): Promise<boolean> {
+  const envelopes = (await deps.store.load(orderId)).map((stored) => {
+    const decoded = decodeOrderEnvelope(stored);
+    if (E.isLeft(decoded)) throw decoded.left;
+    return decoded.right;
+  });
+  const state = foldEvents(envelopes);
+  if (!state) return false;
+  return deps.readModel.put(toView(state));
+}
+
+export async function projectOrders(
+  deps: ProjectorDeps,
+  event: DynamoDBStreamEvent,
+): Promise<DynamoDBBatchResponse> {
+  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const [orderId, sequence] of ordersInBatch(event)) {
+    try {
+      await projectOrder(deps, orderId);
+    } catch (error) {
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'projection failed', orderId, error: String(error) }),
+      );
+      batchItemFailures.push({ itemIdentifier: sequence });
+    }
+  }
+  return { batchItemFailures };
+}
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event) =>
+  projectOrders({ store: orderEventStore(), readModel: orderReadModel() }, event),
+);

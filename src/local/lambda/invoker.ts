@@ -1,0 +1,46 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+
+export interface InvocationResult {
+  /** Set when the function threw or timed out (Lambda's `FunctionError`). */
+  readonly functionError?: string;
+  readonly payload: unknown;
+}
+
+export class InvocationFailedError extends Error {
+  override readonly name = 'InvocationFailedError';
+}
+
+/**
+ * Invokes functions the way AWS's own event sources do: through the Lambda Invoke API, here the one
+ * serverless-offline serves, so every function runs in its real handler runtime with its real config.
+ */
+export class LambdaInvoker {
+  private readonly client: LambdaClient;
+
+  constructor(endpoint: string, region: string) {
+    this.client = new LambdaClient({
+      endpoint,
+      region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+  }
+
+  async invoke(functionName: string, event: unknown): Promise<InvocationResult> {
+    const response = await this.client.send(
+      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
+    );
+    const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : '';
+    let payload: unknown = text;
+    try {
+      payload = text ? JSON.parse(text) : undefined;
+    } catch {
+      // a non-JSON payload is passed on as text
+    }
+    return { functionError: response.FunctionError, payload };
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
