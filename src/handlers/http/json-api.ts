@@ -56,7 +56,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']) =>
 
 function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string | undefined>): unknown {
   const raw =
-    event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+    event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES} bytes`);
   }

@@ -25,14 +25,7 @@ export class PatternSyntaxError extends Error {
 }
 
 export type Operator =
-  | 'prefix'
-  | 'suffix'
-  | 'equals-ignore-case'
-  | 'wildcard'
-  | 'anything-but'
-  | 'numeric'
-  | 'exists'
-  | 'cidr';
+  'prefix' | 'suffix' | 'equals-ignore-case' | 'wildcard' | 'anything-but' | 'numeric' | 'exists' | 'cidr';
 
 export type AnythingButOperator = 'prefix' | 'suffix' | 'equals-ignore-case' | 'wildcard';
 
@@ -95,7 +88,8 @@ export type JsonObject = Record<string, unknown>;
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation
@@ -207,7 +201,8 @@ function checkAffix(operator: string, argument: unknown, dialect: PatternDialect
     const label = operator === 'prefix' ? 'Prefix' : 'Suffix';
     if (inner === undefined) fail(`${label} expression name not found`);
     if (inner !== 'equals-ignore-case') fail(`Unsupported ${operator} pattern: ${String(inner)}`);
-    if (typeof argument[inner as string] !== 'string') fail('equals-ignore-case match pattern must be a string');
+    if (typeof argument[inner as string] !== 'string')
+      fail('equals-ignore-case match pattern must be a string');
     if (keys.length > 1) fail('Only one key allowed in match expression');
     return;
   }
@@ -229,7 +224,7 @@ function checkAnythingBut(argument: unknown, dialect: PatternDialect): void {
       else if (isFiniteNumber(item)) numbers++;
       else fail('Inside anything but list, start|null|boolean is not supported.');
     }
-    if ((strings > 0) === (numbers > 0)) {
+    if (strings > 0 === numbers > 0) {
       fail('Inside anything but list, either all values are number or string, mixed type is not supported');
     }
     return;
@@ -238,7 +233,8 @@ function checkAnythingBut(argument: unknown, dialect: PatternDialect): void {
     const keys = Object.keys(argument);
     const inner = keys[0];
     if (inner === undefined) return fail('Anything-But expression name not found');
-    if (!(dialect.anythingBut as ReadonlySet<string>).has(inner)) fail(`Unsupported anything-but pattern: ${inner}`);
+    if (!(dialect.anythingBut as ReadonlySet<string>).has(inner))
+      fail(`Unsupported anything-but pattern: ${inner}`);
     if (keys.length > 1) fail('Only one key allowed in match expression');
     checkAnythingButOperand(inner as AnythingButOperator, argument[inner], dialect);
     return;
@@ -246,7 +242,11 @@ function checkAnythingBut(argument: unknown, dialect: PatternDialect): void {
   fail('Inside anything-but list, start|null|boolean is not supported.');
 }
 
-function checkAnythingButOperand(operator: AnythingButOperator, operand: unknown, dialect: PatternDialect): void {
+function checkAnythingButOperand(
+  operator: AnythingButOperator,
+  operand: unknown,
+  dialect: PatternDialect,
+): void {
   const typeProblem =
     operator === 'equals-ignore-case'
       ? 'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.'
@@ -256,7 +256,8 @@ function checkAnythingButOperand(operator: AnythingButOperator, operand: unknown
   const items = Array.isArray(operand) && dialect.anythingButLists ? operand : [operand];
   for (const item of items) {
     if (typeof item !== 'string') return fail(typeProblem);
-    if ((operator === 'prefix' || operator === 'suffix') && item === '') fail('Null prefix/suffix not allowed');
+    if ((operator === 'prefix' || operator === 'suffix') && item === '')
+      fail('Null prefix/suffix not allowed');
     if (operator === 'wildcard') checkWildcard(item);
   }
 }
@@ -288,7 +289,8 @@ function checkNumericOperand(label: string, value: unknown, dialect: PatternDial
 // Wildcards
 // ---------------------------------------------------------------------------------------------------------
 
-type WildcardCompile = { readonly ok: true; readonly regex: RegExp } | { readonly ok: false; readonly problem: string };
+type WildcardCompile =
+  { readonly ok: true; readonly regex: RegExp } | { readonly ok: false; readonly problem: string };
 
 const wildcardCache = new Map<string, WildcardCompile>();
 const WILDCARD_CACHE_LIMIT = 500;
@@ -350,7 +352,8 @@ function matchObject(pattern: JsonObject, document: unknown, options: MatchOptio
   for (const [key, sub] of Object.entries(pattern)) {
     if (key === OR_KEY && Array.isArray(sub)) {
       const branches: readonly unknown[] = sub;
-      if (!branches.some((branch) => isJsonObject(branch) && matchObject(branch, document, options))) return false;
+      if (!branches.some((branch) => isJsonObject(branch) && matchObject(branch, document, options)))
+        return false;
       continue;
     }
     const value = fields !== undefined && Object.hasOwn(fields, key) ? fields[key] : undefined;
@@ -402,7 +405,8 @@ const lower = (text: string): string => text.toLowerCase();
 /** Whether `argument` (a string, or `{"equals-ignore-case": string}`) is a prefix/suffix of `value`. */
 function affixMatches(argument: unknown, value: unknown, atStart: boolean): boolean {
   if (typeof value !== 'string') return false;
-  const test = (affix: string, text: string): boolean => (atStart ? text.startsWith(affix) : text.endsWith(affix));
+  const test = (affix: string, text: string): boolean =>
+    atStart ? text.startsWith(affix) : text.endsWith(affix);
   if (typeof argument === 'string') return test(argument, value);
   if (isJsonObject(argument)) {
     const folded = argument['equals-ignore-case'];
@@ -438,12 +442,17 @@ function matchValue(condition: unknown, value: unknown): boolean {
   }
 }
 
-function numericMatches(argument: unknown, value: number): boolean {
+/** Event Ruler compares numbers as fixed-point values with six decimal places. */
+const sixDecimals = (value: number): number => Math.round(value * 1e6);
+
+function numericMatches(argument: unknown, actual: number): boolean {
   if (!Array.isArray(argument) || argument.length < 2) return false;
+  const value = sixDecimals(actual);
   for (let i = 0; i + 1 < argument.length; i += 2) {
     const operator: unknown = argument[i];
-    const operand: unknown = argument[i + 1];
-    if (!isFiniteNumber(operand)) return false;
+    const raw: unknown = argument[i + 1];
+    if (!isFiniteNumber(raw)) return false;
+    const operand = sixDecimals(raw);
     const holds =
       operator === '='
         ? value === operand

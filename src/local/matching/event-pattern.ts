@@ -9,7 +9,13 @@
  */
 
 import { AwsServiceError } from '../aws/protocol';
-import { checkPattern, isJsonObject, matchesPattern, PatternSyntaxError, type PatternDialect } from './engine';
+import {
+  checkPattern,
+  isJsonObject,
+  matchesPattern,
+  PatternSyntaxError,
+  type PatternDialect,
+} from './engine';
 
 /** EventBridge's `InvalidEventPatternException`, carrying Event Ruler's reason text. */
 export class InvalidEventPatternError extends AwsServiceError {

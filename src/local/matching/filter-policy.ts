@@ -85,10 +85,15 @@ export function validateFilterPolicy(policy: unknown, scope: FilterPolicyScope):
   }
   const root = policy as JsonObject;
   if (scope === 'MessageAttributes' && isNested(root)) {
-    throw new InvalidFilterPolicyError('Filter policy scope MessageAttributes does not support nested filter policy', false);
+    throw new InvalidFilterPolicyError(
+      'Filter policy scope MessageAttributes does not support nested filter policy',
+      false,
+    );
   }
   if (topLevelKeys(root) > FILTER_POLICY_LIMITS.maxKeys) {
-    throw new InvalidFilterPolicyError(`Filter policy can not have more than ${FILTER_POLICY_LIMITS.maxKeys} keys`);
+    throw new InvalidFilterPolicyError(
+      `Filter policy can not have more than ${FILTER_POLICY_LIMITS.maxKeys} keys`,
+    );
   }
   if (combinations(root) > FILTER_POLICY_LIMITS.maxCombinations) {
     throw new InvalidFilterPolicyError('Filter policy is too complex');
@@ -98,7 +103,9 @@ export function validateFilterPolicy(policy: unknown, scope: FilterPolicyScope):
 /** Whether any key (outside `$or` itself) holds an object rather than a list of conditions. */
 const isNested = (policy: JsonObject): boolean =>
   Object.entries(policy).some(([key, value]) =>
-    key === OR_KEY && Array.isArray(value) ? value.some((branch) => isJsonObject(branch) && isNested(branch)) : isJsonObject(value),
+    key === OR_KEY && Array.isArray(value)
+      ? value.some((branch) => isJsonObject(branch) && isNested(branch))
+      : isJsonObject(value),
   );
 
 /** Top-level keys, where a `$or` counts as the largest of its branches. */
@@ -168,10 +175,15 @@ function parseObject(text: string): JsonObject | undefined {
  * True when the message passes `policy` in `scope`. The policy should have passed {@link validateFilterPolicy};
  * a malformed one does not throw here, it just fails to match.
  */
-export function matchesFilterPolicy(policy: object, scope: FilterPolicyScope, message: FilterableMessage): boolean {
+export function matchesFilterPolicy(
+  policy: object,
+  scope: FilterPolicyScope,
+  message: FilterableMessage,
+): boolean {
   if (!isJsonObject(policy)) return false;
   if (Object.keys(policy).length === 0) return true;
-  const document = scope === 'MessageBody' ? parseObject(message.body) : attributeDocument(message.attributes);
+  const document =
+    scope === 'MessageBody' ? parseObject(message.body) : attributeDocument(message.attributes);
   if (document === undefined) return false;
   if (scope === 'MessageAttributes' && Object.keys(document).length === 0) return false;
   return matchesPattern(policy, document, { nullIsAbsent: true });

@@ -61,7 +61,8 @@ export type CidrProblem =
   | 'IPv6 mask bits must be < 128'
   | `Nonstandard IP address: ${string}`;
 
-export type CidrParse = { readonly ok: true; readonly range: IpRange } | { readonly ok: false; readonly problem: CidrProblem };
+export type CidrParse =
+  { readonly ok: true; readonly range: IpRange } | { readonly ok: false; readonly problem: CidrProblem };
 
 export function parseCidr(cidr: string): CidrParse {
   const slashed = cidr.split('/');
@@ -69,7 +70,8 @@ export function parseCidr(cidr: string): CidrParse {
   if (slashed.length !== 2 || address === undefined || bits === undefined) {
     return { ok: false, problem: "Malformed CIDR, one '/' required" };
   }
-  if (!/^[+-]?[0-9]+$/.test(bits)) return { ok: false, problem: 'Malformed CIDR, mask bits must be an integer' };
+  if (!/^[+-]?[0-9]+$/.test(bits))
+    return { ok: false, problem: 'Malformed CIDR, mask bits must be an integer' };
   const maskBits = Number(bits);
   if (maskBits < 0) return { ok: false, problem: 'Malformed CIDR, mask bits must not be negative' };
   const bottom = parseIp(address);

@@ -30,10 +30,7 @@ const MODELLED: Readonly<Record<string, readonly [queryCode: string, status: num
 
 /** Errors that are not modelled shapes but that SQS returns under their query code. */
 type UnmodelledCode =
-  | 'MissingParameter'
-  | 'InvalidParameterValue'
-  | 'UnknownOperationException'
-  | 'SerializationException';
+  'MissingParameter' | 'InvalidParameterValue' | 'UnknownOperationException' | 'SerializationException';
 
 export type SqsErrorCode = keyof typeof MODELLED | UnmodelledCode;
 

@@ -15,7 +15,8 @@ export const parseJsonBody = (body: Buffer): JsonObject => {
   } catch {
     throw new SqsError('SerializationException', 'The request body is not valid JSON.');
   }
-  if (!isObject(parsed)) throw new SqsError('SerializationException', 'The request body must be a JSON object.');
+  if (!isObject(parsed))
+    throw new SqsError('SerializationException', 'The request body must be a JSON object.');
   return parsed;
 };
 
@@ -84,7 +85,10 @@ export const batchEntries = (input: JsonObject): JsonObject[] => {
   if (value === undefined || value === null) throw missingParameter('Entries');
   if (!Array.isArray(value)) throw invalidParameter('Entries', value, 'Must be a list.');
   if (value.length === 0) {
-    throw new SqsError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+    throw new SqsError(
+      'EmptyBatchRequest',
+      'There should be at least one SendMessageBatchRequestEntry in the request.',
+    );
   }
   if (value.length > 10) {
     throw new SqsError(

@@ -1,0 +1,99 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoDb, stackUrls } from './stack';
+
+export interface ApiResult<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** One HTTP call to the offline API; the body comes back parsed when it is JSON. */
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  const hasBody = options.body !== undefined || options.rawBody !== undefined;
+  const response = await fetch(`${stackUrls().http}${path}`, {
+    method,
+    headers: {
+      ...(hasBody && options.rawBody === undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // left as text so a test can show what came back
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+let customerSeq = 0;
+/** A customer id no other test uses, so list queries see only this test's orders. */
+export const uniqueCustomer = (prefix = 'cust'): string =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${(customerSeq += 1)}`;
+
+export const validOrder = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  customerId: uniqueCustomer(),
+  items: [
+    { sku: 'SKU-RED', quantity: 2, unitPrice: 1250 },
+    { sku: 'SKU-BLUE', quantity: 1, unitPrice: 999 },
+  ],
+  currency: 'EUR',
+  paymentToken: 'tok_visa',
+  shippingAddress: { line1: '1 Main Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  ...overrides,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `accept` holds (eventual consistency of projections), failing with the last value seen. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) {
+      throw new RangeError(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    }
+    await sleep(100);
+    last = await read();
+  }
+  return last;
+}
+
+/** Item counts of the tables the API writes, to prove a rejected request wrote nothing. */
+export async function tableCounts(tables: readonly string[]): Promise<Record<string, number>> {
+  const client = dynamoDb();
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of tables) {
+      let count = 0;
+      let startKey: Record<string, never> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: startKey }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+      } while (startKey);
+      counts[table] = count;
+    }
+    return counts;
+  } finally {
+    client.destroy();
+  }
+}
+
+export const LOCAL_TABLES = {
+  eventStore: 'orderflow-local-event-store',
+  readModel: 'orderflow-local-read-model',
+  idempotency: 'orderflow-local-idempotency',
+} as const;

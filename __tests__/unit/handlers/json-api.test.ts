@@ -1,0 +1,115 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { jsonApi, MAX_BODY_BYTES } from '../../../src/handlers/http/json-api';
+import { OrderNotFoundError, ValidationError } from '../../../src/domain/shared/errors';
+
+const context = { awsRequestId: 'req-1' } as Context;
+
+const event = (
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) =>
+  ({
+    body,
+    headers,
+    isBase64Encoded: false,
+    pathParameters: {},
+    queryStringParameters: {},
+  }) as unknown as APIGatewayProxyEventV2;
+
+const echo = jsonApi(async (request) => ({ status: 200, body: { received: request.body } }), {
+  withBody: true,
+});
+
+const call = async (handler: typeof echo, e: APIGatewayProxyEventV2) => {
+  const result = await handler(e, context);
+  return { status: result.statusCode, body: JSON.parse(result.body ?? '') as Record<string, unknown> };
+};
+
+describe('jsonApi, as API Gateway delivers requests', () => {
+  it('hands the route the parsed body', async () => {
+    expect(await call(echo, event('{"a":1}'))).toEqual({ status: 200, body: { received: { a: 1 } } });
+  });
+
+  it('accepts a charset parameter on application/json', async () => {
+    const result = await call(echo, event('{}', { 'Content-Type': 'application/json; charset=utf-8' }));
+    expect(result.status).toBe(200);
+  });
+
+  it('answers a missing content type with 415 (API Gateway does not default it)', async () => {
+    expect(await call(echo, event('{}', {}))).toMatchObject({
+      status: 415,
+      body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } },
+    });
+  });
+
+  it('answers a missing body with 400 MALFORMED_JSON', async () => {
+    expect(await call(echo, event(undefined))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'MALFORMED_JSON' } },
+    });
+  });
+
+  it('parses a base64-encoded body', async () => {
+    const e = {
+      ...event(Buffer.from('{"b":2}').toString('base64')),
+      isBase64Encoded: true,
+    } as APIGatewayProxyEventV2;
+    expect(await call(echo, e)).toEqual({ status: 200, body: { received: { b: 2 } } });
+  });
+
+  it('measures the body limit in bytes, not characters', async () => {
+    const justOver = `"${'é'.repeat(MAX_BODY_BYTES / 2)}"`;
+    expect(await call(echo, event(justOver))).toMatchObject({
+      status: 413,
+      body: { error: { code: 'PAYLOAD_TOO_LARGE' } },
+    });
+  });
+
+  it.each([
+    ['a top-level JSON string', '"an order"'],
+    ['null', 'null'],
+  ])('passes %s to the route, whose validation then answers it', async (_name, raw) => {
+    const validating = jsonApi(
+      async () => {
+        throw new ValidationError([{ path: '', rule: 'type', message: 'body must be a JSON object' }]);
+      },
+      { withBody: true },
+    );
+    const result = await call(validating, event(raw));
+    expect(result).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [{ path: '', rule: 'type' }] } },
+    });
+  });
+
+  it('maps a domain error to its status with the error shape', async () => {
+    const missing = jsonApi(
+      async () => {
+        throw new OrderNotFoundError('X');
+      },
+      { withBody: false },
+    );
+    expect(await call(missing, event(undefined))).toEqual({
+      status: 404,
+      body: { error: { code: 'ORDER_NOT_FOUND', message: 'Order X not found', details: [] } },
+    });
+  });
+
+  it('answers an unexpected failure with a bare 500 that names the request, not the stack', async () => {
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const broken = jsonApi(
+      async () => {
+        throw new TypeError('cannot read x of undefined');
+      },
+      { withBody: false },
+    );
+    const result = await call(broken, event(undefined));
+    expect(result.status).toBe(500);
+    expect(result.body).toEqual({
+      error: { code: 'INTERNAL_ERROR', message: expect.stringContaining('req-1'), details: [] },
+    });
+    expect(JSON.stringify(result.body)).not.toContain('cannot read');
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+});
