@@ -48,7 +48,7 @@ describe('the one local AWS endpoint', () => {
 
   it('answers DynamoDB through the unmodified SDK, conditional writes included', async () => {
     const documents = documentClient();
-    const item = { streamId: `order#endpoint-${Date.now()}`, version: 1, type: 'Probe' };
+    const item = { streamId: `probe#endpoint-${Date.now()}`, version: 1, type: 'Probe' };
     await documents.send(new PutCommand({ TableName: 'orderflow-local-event-store', Item: item }));
     const { Item } = await documents.send(
       new GetCommand({

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import type { EventEnvelope } from '../../domain/shared/envelope';
 
@@ -54,6 +54,27 @@ export class EventStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return envelopes;
+  }
+
+  /** Every order id with a stream, page by page (a full scan: for rebuilds and audits, not requests). */
+  async *orderIds(): AsyncGenerator<string> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ProjectionExpression: 'streamId, version',
+          FilterExpression: 'version = :first',
+          ExpressionAttributeValues: { ':first': 1 },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const streamId = String(item.streamId);
+        if (streamId.startsWith('order#')) yield streamId.slice('order#'.length);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   /**

@@ -63,6 +63,11 @@ export class ReadModel {
     }
   }
 
+  /** Writes a view unconditionally: only for rebuilding the read model from the event store. */
+  async replace(view: OrderView): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: view }));
+  }
+
   /** A customer's orders, newest first. */
   async listByCustomer(customerId: string, limit: number, nextToken?: string): Promise<OrderPage> {
     const page = await this.client.send(

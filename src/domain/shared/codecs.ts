@@ -24,46 +24,33 @@ export const NonNegativeInteger = refine(
 );
 
 const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})(?:\.\d{1,9})?(?:Z|[+-](?<offsetHour>\d{2}):(?<offsetMinute>\d{2}))$/;
 
+const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysInMonth = (year: number, month: number): number =>
-  [
-    31,
-    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ][month - 1] ?? 0;
+  month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 
 /**
- * RFC 3339 date-time with an explicit offset. Checked field by field because `Date.parse` accepts
- * impossible dates such as 2024-02-30 by rolling them over.
+ * RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). Checked field by field because
+ * `Date.parse` accepts impossible dates such as 2024-02-30 by rolling them over.
  */
 export const isIsoDateTime = (s: string): boolean => {
-  const m = ISO_DATE_TIME.exec(s);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second, offH, offM] = m
-    .slice(1)
-    .map((p) => (p === undefined ? 0 : +p));
+  const groups = ISO_DATE_TIME.exec(s)?.groups;
+  if (!groups) return false;
+  const field = (name: string): number => Number(groups[name] ?? 0);
+  const month = field('month');
+  const day = field('day');
   return (
-    month !== undefined &&
     month >= 1 &&
     month <= 12 &&
-    day !== undefined &&
     day >= 1 &&
-    day <= daysInMonth(year ?? 0, month) &&
-    (hour ?? 0) <= 23 &&
-    (minute ?? 0) <= 59 &&
-    (second ?? 0) <= 59 &&
-    (offH ?? 0) <= 23 &&
-    (offM ?? 0) <= 59
+    day <= daysInMonth(field('year'), month) &&
+    field('hour') <= 23 &&
+    field('minute') <= 59 &&
+    field('second') <= 59 &&
+    field('offsetHour') <= 23 &&
+    field('offsetMinute') <= 59
   );
 };
 

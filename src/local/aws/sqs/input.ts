@@ -72,13 +72,6 @@ export const optionalStringMap = (input: JsonObject, name: string): Record<strin
   return result;
 };
 
-export const optionalObject = (input: JsonObject, name: string): JsonObject | undefined => {
-  const value = input[name];
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw invalidParameter(name, value, 'Must be a structure.');
-  return value;
-};
-
 /** The `Entries` of a batch request: present, 1..10 objects, each with a valid and distinct `Id`. */
 export const batchEntries = (input: JsonObject): JsonObject[] => {
   const value = input.Entries;

@@ -1,0 +1,67 @@
+/**
+ * Rebuilds the order read model from the event store: every order's view is folded from its whole
+ * stream and written over whatever the read model holds. Safe to run while the system serves: the
+ * projector only ever writes newer versions, and a rebuilt view is the newest.
+ *
+ *   npm run rebuild-read-model                    # the local stack (http://127.0.0.1:4566)
+ *   npm run rebuild-read-model -- --stage dev     # a deployed stage, with AWS credentials
+ */
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as E from 'fp-ts/Either';
+import { EventStore } from '../src/adapters/dynamodb/event-store';
+import { ReadModel } from '../src/adapters/dynamodb/read-model';
+import { decodeOrderEnvelope, foldEvents, toView } from '../src/domain/orders';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: 'string', default: 'local' },
+      endpoint: { type: 'string' },
+    },
+  });
+  const stage = values.stage ?? 'local';
+  const localEndpoint = `http://127.0.0.1:${process.env.ORDERFLOW_AWS_PORT ?? '4566'}`;
+  const endpoint =
+    values.endpoint || process.env.AWS_ENDPOINT_URL || (stage === 'local' ? localEndpoint : undefined);
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      ...(stage === 'local' ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const store = new EventStore(client, `orderflow-${stage}-event-store`);
+  const readModel = new ReadModel(client, `orderflow-${stage}-read-model`);
+
+  let rebuilt = 0;
+  let failed = 0;
+  for await (const orderId of store.orderIds()) {
+    const decoded = (await store.load(orderId)).map(decodeOrderEnvelope);
+    const invalid = decoded.find(E.isLeft);
+    const state = invalid ? undefined : foldEvents(decoded.flatMap((d) => (E.isRight(d) ? [d.right] : [])));
+    if (!state) {
+      failed += 1;
+      process.stderr.write(
+        `order ${orderId}: stream cannot be folded${invalid && E.isLeft(invalid) ? `: ${invalid.left.message}` : ''}\n`,
+      );
+      continue;
+    }
+    await readModel.replace(toView(state));
+    rebuilt += 1;
+  }
+  process.stdout.write(`rebuild-read-model: ${rebuilt} views rebuilt, ${failed} streams skipped\n`);
+  client.destroy();
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `rebuild-read-model failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
