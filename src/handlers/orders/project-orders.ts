@@ -10,6 +10,7 @@ import * as E from 'fp-ts/Either';
 import { decodeOrderEnvelope, foldEvents, toView } from '../../domain/orders';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { ReadModel } from '../../adapters/dynamodb/read-model';
+import { mapWithConcurrency } from '../shared/concurrency';
 import { orderEventStore, orderReadModel } from './dependencies';
 
 export interface ProjectorDeps {
@@ -48,22 +49,29 @@ export async function projectOrder(deps: ProjectorDeps, orderId: string): Promis
   return deps.readModel.put(toView(state));
 }
 
+/** Orders in one batch are independent streams, so they are projected side by side. */
+const ORDERS_IN_PARALLEL = 8;
+
 export async function projectOrders(
   deps: ProjectorDeps,
   event: DynamoDBStreamEvent,
 ): Promise<DynamoDBBatchResponse> {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const [orderId, sequence] of ordersInBatch(event)) {
-    try {
-      await projectOrder(deps, orderId);
-    } catch (error) {
-      console.error(
-        JSON.stringify({ level: 'ERROR', message: 'projection failed', orderId, error: String(error) }),
-      );
-      batchItemFailures.push({ itemIdentifier: sequence });
-    }
-  }
-  return { batchItemFailures };
+  const outcomes = await mapWithConcurrency(
+    [...ordersInBatch(event)],
+    ORDERS_IN_PARALLEL,
+    async ([orderId, sequence]) => {
+      try {
+        await projectOrder(deps, orderId);
+        return undefined;
+      } catch (error) {
+        console.error(
+          JSON.stringify({ level: 'ERROR', message: 'projection failed', orderId, error: String(error) }),
+        );
+        return { itemIdentifier: sequence };
+      }
+    },
+  );
+  return { batchItemFailures: outcomes.filter((failure) => failure !== undefined) };
 }
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event) =>

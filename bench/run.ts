@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: starts its own offline stack on free ports (or uses the one named by
+ * ORDERFLOW_BENCH_HTTP_URL / ORDERFLOW_BENCH_AWS_URL), runs every suite, prints a table and writes
+ * the figures as JSON under bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startStack, type RunningStack } from '../src/local/stack';
+import { PROJECT_ROOT } from '../src/local/template';
+import { benchOrders } from './orders';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      operations: { type: 'string', default: '1000' },
+      concurrency: { type: 'string', default: '16' },
+    },
+  });
+  let stack: RunningStack | undefined;
+  let httpUrl = process.env.ORDERFLOW_BENCH_HTTP_URL;
+  let awsUrl = process.env.ORDERFLOW_BENCH_AWS_URL;
+  if (!httpUrl || !awsUrl) {
+    stack = await startStack({
+      host: '127.0.0.1',
+      httpPort: await freePort(),
+      awsPort: await freePort(),
+      lambdaPort: await freePort(),
+      region: 'us-east-1',
+      stage: 'local',
+    });
+    httpUrl = stack.httpUrl;
+    awsUrl = stack.awsUrl;
+  }
+  try {
+    const orders = await benchOrders({
+      httpUrl,
+      awsUrl,
+      operations: Number(values.operations),
+      concurrency: Number(values.concurrency),
+    });
+    const results = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      settings: { operations: Number(values.operations), concurrency: Number(values.concurrency) },
+      stackStartupMs: stack?.startupMs,
+      orders,
+    };
+    const rows: [string, string][] = [
+      [
+        'floor: PutItem/s (conditional)',
+        `${orders.floor.putItem.perSecond} (p50 ${orders.floor.putItem.p50Ms} ms, p99 ${orders.floor.putItem.p99Ms} ms)`,
+      ],
+      [
+        'floor: GetItem/s',
+        `${orders.floor.getItem.perSecond} (p50 ${orders.floor.getItem.p50Ms} ms, p99 ${orders.floor.getItem.p99Ms} ms)`,
+      ],
+      [
+        'POST /orders/s',
+        `${orders.postOrders.perSecond} (p50 ${orders.postOrders.p50Ms} ms, p99 ${orders.postOrders.p99Ms} ms, errors ${orders.postOrders.errors})`,
+      ],
+      ['POST /orders ÷ PutItem', `${orders.postOrdersToPutItemRatio}`],
+      [
+        'projection lag (202 → view)',
+        `p50 ${orders.projectionLagMs.p50} ms, p99 ${orders.projectionLagMs.p99} ms`,
+      ],
+      ...(stack ? ([['stack startup', `${stack.startupMs} ms`]] as [string, string][]) : []),
+    ];
+    const width = Math.max(...rows.map(([name]) => name.length));
+    for (const [name, value] of rows) process.stdout.write(`${name.padEnd(width)}  ${value}\n`);
+    const dir = join(PROJECT_ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`results: bench/results/latest.json\n`);
+  } finally {
+    await stack?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
