@@ -57,6 +57,8 @@ export class StreamPoller {
   private async run(): Promise<void> {
     let attempts = 0;
     let limit = this.mapping.batchSize;
+    // While bisecting, batches stay small until the records of the batch that failed are all through.
+    let bisectUntil = 0;
     while (this.running) {
       await this.stream.waitForRecords(this.position, 250);
       const batch = this.stream.read(this.position, limit);
@@ -65,10 +67,16 @@ export class StreamPoller {
       if (failedAt === undefined) {
         this.position += batch.length;
         attempts = 0;
-        limit = this.mapping.batchSize;
+        if (this.position >= bisectUntil) limit = this.mapping.batchSize;
         continue;
       }
       this.position += failedAt.index;
+      // Splitting a failed batch in two does not count against the retry quota, as on AWS.
+      if (this.mapping.bisectBatchOnFunctionError && failedAt.index === 0 && batch.length > 1) {
+        limit = Math.ceil(batch.length / 2);
+        bisectUntil = Math.max(bisectUntil, this.position + batch.length);
+        continue;
+      }
       attempts += 1;
       const retriesLeft =
         this.mapping.maximumRetryAttempts < 0 || attempts <= this.mapping.maximumRetryAttempts;
@@ -77,11 +85,9 @@ export class StreamPoller {
         await this.options.onFailedBatch({ mapping: this.mapping, records: failed, error: failedAt.error });
         this.position += failed.length;
         attempts = 0;
-        limit = this.mapping.batchSize;
+        if (this.position >= bisectUntil) limit = this.mapping.batchSize;
         continue;
       }
-      if (this.mapping.bisectBatchOnFunctionError && failedAt.index === 0)
-        limit = Math.max(1, Math.ceil(limit / 2));
       await sleep(Math.min(this.options.maxBackoffMs ?? 2_000, 50 * 2 ** Math.min(attempts, 10)));
     }
   }

@@ -55,7 +55,8 @@ export const messageSystemAttributes = (message: StoredMessage): Record<string, 
   if (message.dedupId !== undefined) attributes.MessageDeduplicationId = message.dedupId;
   if (message.groupId !== undefined) attributes.MessageGroupId = message.groupId;
   if (message.traceHeader !== undefined) attributes.AWSTraceHeader = message.traceHeader;
-  if (message.deadLetterSourceArn !== undefined) attributes.DeadLetterQueueSourceArn = message.deadLetterSourceArn;
+  if (message.deadLetterSourceArn !== undefined)
+    attributes.DeadLetterQueueSourceArn = message.deadLetterSourceArn;
   return attributes;
 };
 
@@ -231,7 +232,9 @@ export class SqsEngine {
   }
 
   deadLetterSourcesOf(queue: SqsQueue): SqsQueue[] {
-    return this.allQueues().filter((source) => source.settings.redrivePolicy?.deadLetterTargetArn === queue.arn);
+    return this.allQueues().filter(
+      (source) => source.settings.redrivePolicy?.deadLetterTargetArn === queue.arn,
+    );
   }
 
   // ---- messages ------------------------------------------------------------------------------
@@ -325,7 +328,11 @@ export class SqsEngine {
       );
     }
     if (this.deadLetterSourcesOf(source).length === 0) {
-      throw invalidParameter('SourceArn', sourceArn, 'Source queue must be configured as a Dead Letter Queue.');
+      throw invalidParameter(
+        'SourceArn',
+        sourceArn,
+        'Source queue must be configured as a Dead Letter Queue.',
+      );
     }
     if (destinationArn !== undefined) {
       const destination = this.findByArn(destinationArn);
@@ -336,7 +343,11 @@ export class SqsEngine {
         );
       }
       if (destination === source) {
-        throw invalidParameter('DestinationArn', destinationArn, 'Source and destination must be different queues.');
+        throw invalidParameter(
+          'DestinationArn',
+          destinationArn,
+          'Source and destination must be different queues.',
+        );
       }
       if (destination.fifo !== source.fifo) {
         throw invalidParameter(

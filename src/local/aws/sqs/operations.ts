@@ -65,7 +65,10 @@ const wireAttributeValues = (attributes: MessageAttributes) =>
       name,
       value.stringValue !== undefined
         ? { DataType: value.dataType, StringValue: value.stringValue }
-        : { DataType: value.dataType, BinaryValue: (value.binaryValue ?? Buffer.alloc(0)).toString('base64') },
+        : {
+            DataType: value.dataType,
+            BinaryValue: (value.binaryValue ?? Buffer.alloc(0)).toString('base64'),
+          },
     ]),
   );
 
@@ -78,7 +81,9 @@ export const selectMessageAttributes = (
   if (names.includes('All') || names.includes('.*')) return attributes;
   return Object.fromEntries(
     Object.entries(attributes).filter(([name]) =>
-      names.some((wanted) => wanted === name || (wanted.endsWith('.*') && name.startsWith(wanted.slice(0, -1)))),
+      names.some(
+        (wanted) => wanted === name || (wanted.endsWith('.*') && name.startsWith(wanted.slice(0, -1))),
+      ),
     ),
   );
 };
@@ -132,7 +137,10 @@ const paginate = (urls: string[], input: JsonObject) => {
   if (maxResults === undefined) return { urls: urls.slice(start, start + 1000), nextToken: undefined };
   const page = urls.slice(start, start + maxResults);
   const next = start + maxResults;
-  return { urls: page, nextToken: next < urls.length ? Buffer.from(String(next)).toString('base64') : undefined };
+  return {
+    urls: page,
+    nextToken: next < urls.length ? Buffer.from(String(next)).toString('base64') : undefined,
+  };
 };
 
 // ---- queues --------------------------------------------------------------------------------
@@ -165,7 +173,10 @@ const ListQueues: Operation = (engine, input, context) => {
 };
 
 const GetQueueAttributes: Operation = (engine, input) => {
-  const attributes = engine.getQueueAttributes(queueOf(engine, input), optionalStringList(input, 'AttributeNames') ?? []);
+  const attributes = engine.getQueueAttributes(
+    queueOf(engine, input),
+    optionalStringList(input, 'AttributeNames') ?? [],
+  );
   return { Attributes: Object.keys(attributes).length > 0 ? attributes : undefined };
 };
 
@@ -320,7 +331,13 @@ const ReceiveMessage: Operation = async (engine, input) => {
   const queue = queueOf(engine, input);
   const maxMessages = optionalInteger(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
   const timeout = visibilityTimeout(input);
-  const waitTimeSeconds = optionalInteger(input, 'WaitTimeSeconds', 0, 20, 'Must be >= 0 and <= 20, if provided.');
+  const waitTimeSeconds = optionalInteger(
+    input,
+    'WaitTimeSeconds',
+    0,
+    20,
+    'Must be >= 0 and <= 20, if provided.',
+  );
   const attemptId = optionalString(input, 'ReceiveRequestAttemptId');
   const systemNames = [
     ...(optionalStringList(input, 'AttributeNames') ?? []),

@@ -1,5 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AwsServiceError, jsonResponse, type AwsRequest, type AwsResponse, type LocalAwsService } from '../protocol';
+import {
+  AwsServiceError,
+  jsonResponse,
+  type AwsRequest,
+  type AwsResponse,
+  type LocalAwsService,
+} from '../protocol';
 import { SqsEngine, messageSystemAttributes } from './engine';
 import { SqsError, invalidParameter, sqsErrorResponse } from './errors';
 import { parseJsonBody } from './input';
@@ -79,7 +85,9 @@ const DEFAULT_BASE_URL = 'http://127.0.0.1:4566';
 
 const senderOf = (headers: IncomingHttpHeaders, fallback: string): string => {
   const authorization = headers.authorization;
-  const match = /Credential=([^/,\s]+)\//.exec(Array.isArray(authorization) ? (authorization[0] ?? '') : (authorization ?? ''));
+  const match = /Credential=([^/,\s]+)\//.exec(
+    Array.isArray(authorization) ? (authorization[0] ?? '') : (authorization ?? ''),
+  );
   return match?.[1] ?? fallback;
 };
 
@@ -206,7 +214,10 @@ export class SqsService implements LocalAwsService {
   }
 
   /** ReceiveMessage by ARN, returning every attribute. Long-polls when waitTimeSeconds > 0. */
-  async receiveFromQueue(queueArn: string, options: ReceiveFromQueueOptions = {}): Promise<ReceivedMessage[]> {
+  async receiveFromQueue(
+    queueArn: string,
+    options: ReceiveFromQueueOptions = {},
+  ): Promise<ReceivedMessage[]> {
     const queue = this.engine.queueByArn(queueArn);
     const maxMessages = options.maxMessages ?? 10;
     if (!Number.isInteger(maxMessages) || maxMessages < 1 || maxMessages > 10) {
@@ -252,8 +263,16 @@ export class SqsService implements LocalAwsService {
 
   /** ChangeMessageVisibility by ARN. */
   changeMessageVisibility(queueArn: string, receiptHandle: string, visibilityTimeout: number): void {
-    if (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > MAX_VISIBILITY_TIMEOUT_SECONDS) {
-      throw invalidParameter('VisibilityTimeout', visibilityTimeout, 'Must be >= 0 and <= 43200, if provided.');
+    if (
+      !Number.isInteger(visibilityTimeout) ||
+      visibilityTimeout < 0 ||
+      visibilityTimeout > MAX_VISIBILITY_TIMEOUT_SECONDS
+    ) {
+      throw invalidParameter(
+        'VisibilityTimeout',
+        visibilityTimeout,
+        'Must be >= 0 and <= 43200, if provided.',
+      );
     }
     this.engine.queueByArn(queueArn).changeVisibility(receiptHandle, visibilityTimeout, this.engine.now());
   }
