@@ -1,0 +1,49 @@
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import * as E from 'fp-ts/Either';
+import { outcomeAttributes, outcomeMessage } from '../../domain/notifications';
+import {
+  decodeOrderEnvelope,
+  eventOf,
+  foldEvents,
+  OrderNotFoundError,
+  ValidationError,
+} from '../../domain/orders';
+import { notificationsTopic, orderEventStore } from './dependencies';
+
+/**
+ * An order outcome from the bus (the rule delivers the event envelope) becomes one message on the
+ * notifications topic, with the attributes subscriptions filter on. Throwing fails only this record.
+ */
+export async function publishOutcome(record: SQSRecord): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new ValidationError([{ path: 'body', rule: 'json', message: 'message body is not JSON' }]);
+  }
+  const decoded = decodeOrderEnvelope(body);
+  if (E.isLeft(decoded)) throw decoded.left;
+  const { metadata } = decoded.right;
+  const event = eventOf(decoded.right);
+  const history = await orderEventStore().load(metadata.orderId);
+  const order = foldEvents(
+    history.map((stored) => {
+      const envelope = decodeOrderEnvelope(stored);
+      if (E.isLeft(envelope)) throw envelope.left;
+      return envelope.right;
+    }),
+  );
+  if (!order) throw new OrderNotFoundError(metadata.orderId);
+  const reason = event.type === 'OrderCancelled' ? event.data.reason : undefined;
+  const message = outcomeMessage(
+    { eventId: metadata.eventId, type: metadata.type, occurredAt: metadata.occurredAt, reason },
+    order,
+  );
+  if (message) await notificationsTopic().publish(message, outcomeAttributes(message));
+}
+
+export const handler = middy<SQSEvent>()
+  .use(sqsPartialBatchFailure())
+  .handler((event) => Promise.allSettled(event.Records.map(publishOutcome)));

@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import * as E from 'fp-ts/Either';
+import {
+  decodeOrderEnvelope,
+  EVENT_SOURCES,
+  isOrderEventType,
+  type OrderEventEnvelope,
+} from '../../domain/orders';
+import { fromItem } from '../../adapters/dynamodb/event-store';
+import { EventPublisher } from '../../adapters/eventbridge/event-publisher';
+import { eventBridgeClient } from '../../adapters/clients';
+import { requiredEnv } from '../../adapters/env';
+
+const sourceOf = (type: string): string =>
+  isOrderEventType(type) ? EVENT_SOURCES[type] : 'orderflow.orders';
+
+let publisher: EventPublisher | undefined;
+const eventPublisher = () =>
+  (publisher ??= new EventPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'), sourceOf));
+
+interface Decoded {
+  readonly record: DynamoDBRecord;
+  readonly envelope?: OrderEventEnvelope;
+}
+
+const decode = (record: DynamoDBRecord): Decoded => {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return { record };
+  const decoded = decodeOrderEnvelope(fromItem(unmarshall(image as Record<string, AttributeValue>)));
+  if (E.isLeft(decoded)) {
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'undecodable event in the store',
+        error: decoded.left.message,
+        sequence: record.dynamodb?.SequenceNumber,
+      }),
+    );
+    throw decoded.left;
+  }
+  return { record, envelope: decoded.right };
+};
+
+/**
+ * The outbox: every event appended to the store is published to the bus, in stream order. Only the
+ * entries EventBridge refused are resent; what still fails is reported from its first record on, so
+ * Lambda retries that record and the ones after it (consumers drop the duplicates by eventId).
+ */
+export async function publishOutbox(
+  publisherFor: () => Pick<EventPublisher, 'publish'>,
+  event: DynamoDBStreamEvent,
+): Promise<DynamoDBBatchResponse> {
+  const decoded: Decoded[] = [];
+  for (const record of event.Records) {
+    if (record.eventName !== 'INSERT') continue;
+    try {
+      decoded.push(decode(record));
+    } catch {
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  const envelopes = decoded.flatMap((d) => (d.envelope ? [d.envelope] : []));
+  const { failed } = await publisherFor().publish(envelopes);
+  if (failed.length === 0) return { batchItemFailures: [] };
+  const firstFailed = decoded.find((d) => d.envelope && failed.includes(d.envelope));
+  return { batchItemFailures: [{ itemIdentifier: firstFailed?.record.dynamodb?.SequenceNumber ?? '' }] };
+}
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event) =>
+  publishOutbox(eventPublisher, event),
+);
