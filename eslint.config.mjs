@@ -67,9 +67,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    // CommonJS files the tools load with require(): jest's config and the Serverless Framework plugin.
+    files: ['**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable' },
+      sourceType: 'commonjs',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __filename: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      // The Serverless Framework instantiates plugins as classes.
+      '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
 );
