@@ -2,9 +2,14 @@ import { resourcesOfType } from '../../src/local/template';
 import { ciTemplate } from '../support/stack';
 
 describe('compiled template: DynamoDB tables', () => {
-  it('declares the event store, read model and idempotency tables', async () => {
+  it('declares the event store, read model, idempotency and notifications tables', async () => {
     const names = resourcesOfType(await ciTemplate(), 'AWS::DynamoDB::Table').map(([id]) => id);
-    expect(names.sort()).toEqual(['EventStoreTable', 'IdempotencyTable', 'ReadModelTable']);
+    expect(names.sort()).toEqual([
+      'EventStoreTable',
+      'IdempotencyTable',
+      'NotificationsTable',
+      'ReadModelTable',
+    ]);
   });
 
   it('encrypts every table at rest (DDB3-style)', async () => {

@@ -1,18 +1,21 @@
 'use strict';
 // A Serverless Framework plugin of the offline runtime: before serverless-offline or `sls invoke local`
 // read function environments, CloudFormation intrinsics in them are given their local values. It does
-// nothing on package or deploy, where CloudFormation resolves them. The work is in TypeScript, loaded
-// through tsx only when one of these commands runs.
+// nothing for package or deploy, where CloudFormation resolves them. The work is in TypeScript, loaded
+// through tsx only when one of those commands runs.
+const LOCAL_COMMANDS = new Set(['offline', 'offline start', 'invoke local']);
+
 class LocalEnvironmentPlugin {
   constructor(serverless) {
-    const resolve = () => {
-      const { require: tsxRequire } = require('tsx/cjs/api');
-      tsxRequire('./service-environment.ts', __filename).resolveServiceEnvironment(serverless);
-    };
     this.hooks = {
-      'before:offline:start:init': resolve,
-      'before:offline:start': resolve,
-      'before:invoke:local:invoke': resolve,
+      // `initialize` runs before any command's own lifecycle, ahead of the framework's own attempt
+      // (in invoke local) to resolve `Ref` values against a deployed stack.
+      initialize: () => {
+        const command = (serverless.processedInput?.commands ?? []).join(' ');
+        if (!LOCAL_COMMANDS.has(command)) return;
+        const { require: tsxRequire } = require('tsx/cjs/api');
+        tsxRequire('./service-environment.ts', __filename).resolveServiceEnvironment(serverless);
+      },
     };
   }
 }

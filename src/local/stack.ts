@@ -1,13 +1,21 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsEndpoint } from './aws/endpoint';
 import { DynamoDbService } from './aws/dynamodb';
+import { EventBridgeService } from './aws/eventbridge';
+import { SnsService } from './aws/sns';
+import { SqsService } from './aws/sqs';
 import type { StackConfig } from './config';
 import { ServerlessOffline } from './offline';
-import { LambdaInvoker } from './lambda/invoker';
+import { LambdaInvoker, LambdaTargetError } from './lambda/invoker';
+import { createQueues } from './queues/sqs-from-template';
+import { queueMappingsFromTemplate, SqsEventSource } from './queues/sqs-event-source';
+import { streamFailureRecord } from './streams/failure-record';
 import type { FailedBatch } from './streams/stream-poller';
 import { LocalStreams } from './streams/streams';
 import { createTables } from './tables';
+import { TargetDispatcher } from './targets';
 import { compileTemplate, type CfnTemplate } from './template';
 
 export interface RunningStack {
@@ -23,18 +31,16 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
 }
 
-// Without an on-failure destination in the template, a batch whose retries ran out is reported, not dropped quietly.
-const reportFailedBatch = async (batch: FailedBatch): Promise<void> => {
-  process.stderr.write(
-    `orderflow: ${batch.records.length} stream record(s) for ${batch.mapping.functionName} failed for good: ${batch.error}\n`,
-  );
-};
+const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Brings the whole system up on loopback: the AWS endpoint, its tables, then the API and functions. */
+/** Brings the whole system up on loopback: the AWS endpoint, its tables and queues, then the API and functions. */
 export async function startStack(config: StackConfig, options: StartOptions = {}): Promise<RunningStack> {
   const started = Date.now();
   const endpoint = new AwsEndpoint();
   const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  };
   const buildEnv = { ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `${config.stage}-${config.httpPort}`) };
   try {
     const [template, dynamodb] = await Promise.all([
@@ -45,20 +51,39 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       ),
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
-    endpoint.register(dynamodb);
+    const sqs = new SqsService({ region: config.region });
+    const dispatcher = new TargetDispatcher();
+    const eventBridge = new EventBridgeService({ region: config.region, dispatcher });
+    const sns = new SnsService({ region: config.region, dispatcher });
+    endpoint.register(dynamodb).register(sqs).register(eventBridge).register(sns);
     const streams = new LocalStreams(template, config.region);
     streams.attach(dynamodb);
     cleanups.push(() => endpoint.close());
     const awsPort = await endpoint.listen(config.awsPort, config.host);
     const awsUrl = `http://${config.host}:${awsPort}`;
+    sqs.setBaseUrl(awsUrl);
 
-    const client = new DynamoDBClient({
-      endpoint: awsUrl,
-      region: config.region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await createTables(client, template);
-    client.destroy();
+    const clientConfig = { endpoint: awsUrl, region: config.region, credentials: LOCAL_CREDENTIALS };
+    const dynamoClient = new DynamoDBClient(clientConfig);
+    const sqsClient = new SQSClient(clientConfig);
+    await createTables(dynamoClient, template);
+    await createQueues(sqsClient, template, { region: config.region, endpoint: awsUrl });
+    dynamoClient.destroy();
+    sqsClient.destroy();
+
+    eventBridge.loadTemplate(template);
+    sns.loadTemplate(template);
+    dispatcher
+      .register('sqs', async (arn, delivery) => {
+        sqs.sendToQueue(arn, {
+          body: delivery.body,
+          groupId: delivery.messageGroupId,
+          dedupId: delivery.messageDeduplicationId,
+          attributes: delivery.messageAttributes,
+        });
+      })
+      .register('sns', sns.deliveryHandler())
+      .register('events', eventBridge.deliveryHandler());
 
     const offline = await ServerlessOffline.start({
       stage: config.stage,
@@ -72,9 +97,30 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     cleanups.unshift(() => offline.stop());
 
     const invoker = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
-    streams.startDelivery(invoker, reportFailedBatch, options.log);
+    // Lambda targets and subscriptions are invoked asynchronously (InvocationType Event) on AWS.
+    dispatcher.register('lambda', async (arn, delivery) => {
+      const result = await invoker.invoke(arn.split(':').pop() ?? arn, JSON.parse(delivery.body));
+      if (result.functionError) throw new LambdaTargetError(`${arn}: ${result.functionError}`);
+    });
+    // A stream batch whose retries ran out goes to the mapping's on-failure destination, as on AWS.
+    const onFailedBatch = async (batch: FailedBatch): Promise<void> => {
+      process.stderr.write(
+        `orderflow: ${batch.records.length} stream record(s) for ${batch.mapping.functionName} failed for good: ${batch.error}\n`,
+      );
+      const destination = batch.mapping.onFailureDestination;
+      if (destination) {
+        await dispatcher.deliver(destination, {
+          body: JSON.stringify(streamFailureRecord(batch, config.region)),
+        });
+      }
+    };
+    streams.startDelivery(invoker, onFailedBatch, options.log);
+    const queueSources = queueMappingsFromTemplate(template, config.region)
+      .filter((mapping) => mapping.enabled)
+      .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log));
+    for (const source of queueSources) source.start();
     cleanups.unshift(async () => {
-      await streams.stop();
+      await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);
       invoker.close();
     });
 
@@ -84,12 +130,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       awsUrl,
       template,
       startupMs: Date.now() - started,
-      stop: async () => {
-        for (const cleanup of cleanups) await cleanup();
-      },
+      stop: stopAll,
     };
   } catch (error) {
-    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    await stopAll();
     throw error;
   }
 }

@@ -3,7 +3,9 @@ export interface Delivery {
   readonly body: string;
   readonly messageGroupId?: string;
   readonly messageDeduplicationId?: string;
-  readonly messageAttributes?: Readonly<Record<string, { DataType: string; StringValue?: string }>>;
+  readonly messageAttributes?: Readonly<
+    Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>
+  >;
 }
 
 export type TargetService = 'sqs' | 'sns' | 'lambda' | 'states' | 'events';

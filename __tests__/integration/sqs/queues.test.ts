@@ -234,6 +234,11 @@ describe('local SQS: queues', () => {
       'com.amazon.coral.service#UnknownOperationException',
     );
 
+    const inherited = await post('toString', {});
+    expect(((await inherited.json()) as { __type: string }).__type).toBe(
+      'com.amazon.coral.service#UnknownOperationException',
+    );
+
     const noName = await post('CreateQueue', {});
     expect(await noName.json()).toMatchObject({ __type: 'com.amazonaws.sqs#MissingParameter' });
     expect(noName.headers.get('x-amzn-query-error')).toBe('MissingParameter;Sender');

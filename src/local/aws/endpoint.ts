@@ -86,6 +86,10 @@ export class AwsEndpoint {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    const disconnected = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) disconnected.abort();
+    });
     let protocol: RoutedRequest['protocol'] = 'json';
     let response: AwsResponse;
     try {
@@ -103,7 +107,12 @@ export class AwsEndpoint {
           `The local endpoint does not implement ${routed.operation || 'this request'} (target ${String(target ?? 'none')})`,
         );
       }
-      response = await routed.service.handle({ operation: routed.operation, headers: req.headers, body });
+      response = await routed.service.handle({
+        operation: routed.operation,
+        headers: req.headers,
+        body,
+        signal: disconnected.signal,
+      });
     } catch (error) {
       const awsError =
         error instanceof AwsServiceError

@@ -5,6 +5,8 @@ export interface AwsRequest {
   readonly operation: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** Aborted when the client goes away, so long polls stop taking messages for nobody. */
+  readonly signal?: AbortSignal;
 }
 
 export interface AwsResponse {

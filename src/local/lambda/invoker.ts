@@ -6,8 +6,9 @@ export interface InvocationResult {
   readonly payload: unknown;
 }
 
-export class InvocationFailedError extends Error {
-  override readonly name = 'InvocationFailedError';
+/** A function invoked as a target (of a rule, a subscription) reported an error. */
+export class LambdaTargetError extends Error {
+  override readonly name = 'LambdaTargetError';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { resourcesOfType, type CfnTemplate } from '../template';
+import { resolveArn } from '../template-arns';
 import { referencedLogicalId, referencedName } from '../template-refs';
 
 /** A DynamoDB stream → Lambda event source mapping, as the compiled template declares it. */
@@ -15,7 +16,7 @@ export interface StreamMapping {
   readonly enabled: boolean;
 }
 
-export function streamMappingsFromTemplate(template: CfnTemplate): StreamMapping[] {
+export function streamMappingsFromTemplate(template: CfnTemplate, region: string): StreamMapping[] {
   return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([logicalId, resource]) => {
     const p = resource.Properties ?? {};
     const sourceId = referencedLogicalId(p.EventSourceArn);
@@ -35,7 +36,8 @@ export function streamMappingsFromTemplate(template: CfnTemplate): StreamMapping
         reportBatchItemFailures: Array.isArray(p.FunctionResponseTypes)
           ? p.FunctionResponseTypes.includes('ReportBatchItemFailures')
           : false,
-        onFailureDestination: destination === undefined ? undefined : JSON.stringify(destination),
+        onFailureDestination:
+          destination === undefined ? undefined : resolveArn(template, destination, region),
         enabled: p.Enabled !== false,
       },
     ];

@@ -39,7 +39,7 @@ export class LocalStreams {
     onFailedBatch: (batch: FailedBatch) => Promise<void>,
     log?: (line: string) => void,
   ): void {
-    for (const mapping of streamMappingsFromTemplate(this.template)) {
+    for (const mapping of streamMappingsFromTemplate(this.template, this.region)) {
       const stream = this.logs.get(mapping.tableName);
       if (!stream || !mapping.enabled) continue;
       const poller = new StreamPoller(mapping, stream, {

@@ -116,7 +116,7 @@ export function applyInputTransformer(
   for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
     variables.set(name, evaluateJsonPath(event, path));
   }
-  const { detail: _detail, ...withoutDetail } = event;
+  const withoutDetail = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'detail'));
   const predefined: Record<string, unknown> = {
     'aws.events.rule-arn': context.ruleArn,
     'aws.events.rule-name': context.ruleName,

@@ -120,7 +120,7 @@ const RULE_STATES: ReadonlySet<string> = new Set([
   'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
 ]);
 
-/** Fields TestEventPattern requires of the event. */
+/** String fields TestEventPattern requires of the event (and `resources`, a list). */
 const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'detail-type'] as const;
 
 const notFound = (message: string) => new AwsServiceError('ResourceNotFoundException', message);
@@ -202,7 +202,10 @@ export class EventBridgeService implements LocalAwsService {
 
   // ---- in-process API --------------------------------------------------------------------------
 
-  /** Creates the buses, rules (with targets) and archives of a compiled template. */
+  /**
+   * Creates the buses, rules (with targets) and archives of a compiled template. Loading again updates
+   * rules and targets and keeps existing buses and archives.
+   */
   loadTemplate(template: CfnTemplate): void {
     const read = readEventBridgeTemplate(template, this.region);
     for (const bus of read.buses) {
@@ -222,6 +225,7 @@ export class EventBridgeService implements LocalAwsService {
         this.putTargets({ Rule: rule.name, EventBusName: rule.busName, Targets: rule.targets });
     }
     for (const archive of read.archives) {
+      if (this.archives.has(archive.name)) continue;
       this.createArchive({
         ArchiveName: archive.name,
         EventSourceArn: this.arns.bus(archive.busName),
@@ -483,7 +487,8 @@ export class EventBridgeService implements LocalAwsService {
       throw validationError('Parameter Event is not valid.');
     }
     if (!isObject(event)) throw validationError('Parameter Event is not valid.');
-    const missing = REQUIRED_EVENT_FIELDS.filter((field) => typeof event[field] !== 'string');
+    const missing: string[] = REQUIRED_EVENT_FIELDS.filter((field) => typeof event[field] !== 'string');
+    if (!Array.isArray(event.resources)) missing.push('resources');
     if (missing.length > 0) {
       throw validationError(`Parameter Event is not valid. Reason: missing ${missing.join(', ')}.`);
     }

@@ -22,11 +22,15 @@ export const SNS_LIMITS = {
 export const invalidParameter = (detail: string): AwsServiceError =>
   new AwsServiceError('InvalidParameter', `Invalid parameter: ${detail}`);
 
+/** SNS's InvalidParameterValueException, whose query error code is `ParameterValueInvalid`. */
 export const invalidParameterValue = (message: string): AwsServiceError =>
-  new AwsServiceError('InvalidParameterValue', message);
+  new AwsServiceError('ParameterValueInvalid', message);
 
 /** Reads `<prefix>.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue` (base64). */
-export function readMessageAttributes(node: QueryNode, key = 'MessageAttributes'): Record<string, MessageAttributeValue> {
+export function readMessageAttributes(
+  node: QueryNode,
+  key = 'MessageAttributes',
+): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {};
   for (const entry of node.indexed(key, 'entry')) {
     const name = entry.get('Name');
@@ -45,7 +49,7 @@ export function readMessageAttributes(node: QueryNode, key = 'MessageAttributes'
 
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_\-.]{1,256}$/;
 
-/** Publish's checks on message attributes (InvalidParameterValue). */
+/** Publish's checks on message attributes (ParameterValueInvalid). */
 export function validateMessageAttributes(attributes: MessageAttributes): void {
   for (const [name, attribute] of Object.entries(attributes)) {
     if (
@@ -89,7 +93,9 @@ export function validateMessageAttributes(attributes: MessageAttributes): void {
         parsed = undefined;
       }
       if (!Array.isArray(parsed)) {
-        throw invalidParameterValue(`The message attribute '${name}' of type 'String.Array' must be a JSON array.`);
+        throw invalidParameterValue(
+          `The message attribute '${name}' of type 'String.Array' must be a JSON array.`,
+        );
       }
     }
   }
@@ -100,7 +106,9 @@ export function messageSize(message: string, attributes: MessageAttributes): num
   let size = Buffer.byteLength(message, 'utf8');
   for (const [name, attribute] of Object.entries(attributes)) {
     size += Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType);
-    size += attribute.BinaryValue ? attribute.BinaryValue.length : Buffer.byteLength(attribute.StringValue ?? '');
+    size += attribute.BinaryValue
+      ? attribute.BinaryValue.length
+      : Buffer.byteLength(attribute.StringValue ?? '');
   }
   return size;
 }
@@ -117,7 +125,9 @@ export const filterableAttributes = (attributes: MessageAttributes): Record<stri
   );
 
 /** Attributes inside a JSON notification: `{ name: { Type, Value } }`, binary values base64. */
-export const notificationAttributes = (attributes: MessageAttributes): Record<string, { Type: string; Value: string }> =>
+export const notificationAttributes = (
+  attributes: MessageAttributes,
+): Record<string, { Type: string; Value: string }> =>
   Object.fromEntries(
     Object.entries(attributes).map(([name, attribute]) => [
       name,
@@ -189,7 +199,11 @@ export function notificationEnvelope(
 }
 
 /** The event a Lambda function subscribed to a topic is invoked with. */
-export function lambdaEvent(message: PublishedMessage, subscriptionArn: string, region: string): Record<string, unknown> {
+export function lambdaEvent(
+  message: PublishedMessage,
+  subscriptionArn: string,
+  region: string,
+): Record<string, unknown> {
   const envelope = notificationEnvelope(message, 'lambda', subscriptionArn, region);
   return {
     Records: [

@@ -21,6 +21,8 @@ export interface RequestContext {
   readonly baseUrl: string;
   /** Who sent the request (the access key id), reported as a message's SenderId. */
   readonly senderId: string;
+  /** Aborts when the caller goes away (ends a long poll early), if the endpoint provides one. */
+  readonly signal?: AbortSignal;
 }
 
 export type Operation = (engine: SqsEngine, input: JsonObject, context: RequestContext) => unknown;
@@ -327,7 +329,7 @@ const SendMessageBatch: Operation = (engine, input, context) => {
   return { Successful, Failed };
 };
 
-const ReceiveMessage: Operation = async (engine, input) => {
+const ReceiveMessage: Operation = async (engine, input, context) => {
   const queue = queueOf(engine, input);
   const maxMessages = optionalInteger(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
   const timeout = visibilityTimeout(input);
@@ -349,6 +351,7 @@ const ReceiveMessage: Operation = async (engine, input) => {
     visibilityTimeout: timeout,
     waitTimeSeconds,
     attemptId,
+    signal: context.signal,
   });
   if (deliveries.length === 0) return {};
   return { Messages: deliveries.map((delivery) => wireMessage(delivery, systemNames, attributeNames)) };

@@ -9,7 +9,6 @@ import {
 import { SqsEngine, messageSystemAttributes } from './engine';
 import { SqsError, invalidParameter, sqsErrorResponse } from './errors';
 import { parseJsonBody } from './input';
-import type { MessageAttributeInput } from './message';
 import { OPERATIONS } from './operations';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS } from './queue';
 
@@ -91,10 +90,6 @@ const senderOf = (headers: IncomingHttpHeaders, fallback: string): string => {
   return match?.[1] ?? fallback;
 };
 
-const toInputAttributes = (
-  attributes: Readonly<Record<string, SqsMessageAttributeValue>> | undefined,
-): Record<string, MessageAttributeInput> | undefined => attributes;
-
 /**
  * Amazon SQS, in memory, over the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Op>`) that SDK v3
  * and the AWS CLI speak — plus an in-process API for the rest of the offline runtime (event source
@@ -131,7 +126,9 @@ export class SqsService implements LocalAwsService {
 
   async handle(request: AwsRequest): Promise<AwsResponse> {
     try {
-      const operation = OPERATIONS[request.operation];
+      const operation = Object.hasOwn(OPERATIONS, request.operation)
+        ? OPERATIONS[request.operation]
+        : undefined;
       if (!operation) {
         throw new SqsError(
           'UnknownOperationException',
@@ -143,6 +140,8 @@ export class SqsService implements LocalAwsService {
       const result = await operation(this.engine, input, {
         baseUrl: this.baseUrl ?? (host ? `http://${host}` : DEFAULT_BASE_URL),
         senderId: senderOf(request.headers, this.accountId),
+        // Not (yet) part of AwsRequest: used as soon as the endpoint passes one.
+        signal: request.signal,
       });
       return jsonResponse(result);
     } catch (error) {
@@ -194,7 +193,7 @@ export class SqsService implements LocalAwsService {
       {
         body: message.body,
         delaySeconds: message.delaySeconds,
-        attributes: toInputAttributes(message.attributes),
+        attributes: message.attributes,
         systemAttributes:
           message.traceHeader === undefined
             ? undefined
