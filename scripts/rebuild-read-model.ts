@@ -13,8 +13,7 @@ import * as E from 'fp-ts/Either';
 import { EventStore } from '../src/adapters/dynamodb/event-store';
 import { ReadModel } from '../src/adapters/dynamodb/read-model';
 import { decodeOrderEnvelope, foldEvents, toView } from '../src/domain/orders';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { scriptTarget } from './aws-env';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,18 +22,10 @@ async function main(): Promise<void> {
       endpoint: { type: 'string' },
     },
   });
-  const stage = values.stage ?? 'local';
-  const localEndpoint = `http://127.0.0.1:${process.env.ORDERFLOW_AWS_PORT ?? '4566'}`;
-  const endpoint =
-    values.endpoint || process.env.AWS_ENDPOINT_URL || (stage === 'local' ? localEndpoint : undefined);
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: process.env.AWS_REGION ?? 'us-east-1',
-      ...(stage === 'local' ? { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } : {}),
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const { stage, clientConfig } = scriptTarget(values);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const store = new EventStore(client, `orderflow-${stage}-event-store`);
   const readModel = new ReadModel(client, `orderflow-${stage}-read-model`);
 
