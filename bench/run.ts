@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStack, type RunningStack } from '../src/local/stack';
 import { PROJECT_ROOT } from '../src/local/template';
+import { benchMessaging } from './messaging';
 import { benchOrders } from './orders';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,12 +54,18 @@ async function main(): Promise<void> {
       operations: Number(values.operations),
       concurrency: Number(values.concurrency),
     });
+    const messaging = await benchMessaging({
+      awsUrl,
+      operations: Number(values.operations),
+      concurrency: Number(values.concurrency),
+    });
     const results = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       settings: { operations: Number(values.operations), concurrency: Number(values.concurrency) },
       stackStartupMs: stack?.startupMs,
       orders,
+      messaging,
     };
     const rows: [string, string][] = [
       [
@@ -77,6 +84,19 @@ async function main(): Promise<void> {
       [
         'projection lag (202 → view)',
         `p50 ${orders.projectionLagMs.p50} ms, p99 ${orders.projectionLagMs.p99} ms`,
+      ],
+      [
+        'floor: SQS SendMessage/s',
+        `${messaging.floor.sendMessagePerSecond} (p50 ${messaging.floor.p50Ms} ms, p99 ${messaging.floor.p99Ms} ms)`,
+      ],
+      [
+        'PutEvents/s (1 entry)',
+        `${messaging.putEvents.perSecond} (p50 ${messaging.putEvents.p50Ms} ms, p99 ${messaging.putEvents.p99Ms} ms)`,
+      ],
+      ['PutEvents ÷ SendMessage', `${messaging.putEventsToSendMessageRatio}`],
+      [
+        'PutEvents → rule → SQS → consumer',
+        `${messaging.putEventsToConsumer.perSecond}/s, delivered ${messaging.putEventsToConsumer.delivered}, lost ${messaging.putEventsToConsumer.lost}, latency p50 ${messaging.putEventsToConsumer.latencyMs.p50} ms, p99 ${messaging.putEventsToConsumer.latencyMs.p99} ms`,
       ],
       ...(stack ? ([['stack startup', `${stack.startupMs} ms`]] as [string, string][]) : []),
     ];
