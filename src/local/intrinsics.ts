@@ -33,12 +33,20 @@ function ref(template: CfnTemplate, id: string, ctx: IntrinsicContext): string {
       return literal(template, id, 'FunctionName');
     case 'AWS::Events::EventBus':
       return literal(template, id, 'Name');
+    case 'AWS::KMS::Key':
+      return localKeyId(id);
     default:
       return arnOfResource(template, id, ctx.region);
   }
 }
 
+/** A stable stand-in for a KMS key id: the local services store key ids, they do not encrypt. */
+const localKeyId = (logicalId: string): string => `local-${logicalId}`;
+
 function getAtt(template: CfnTemplate, id: string, attribute: string, ctx: IntrinsicContext): string {
+  if (template.Resources[id]?.Type === 'AWS::KMS::Key' && attribute === 'Arn') {
+    return `arn:aws:kms:${ctx.region}:${LOCAL_ACCOUNT_ID}:key/${localKeyId(id)}`;
+  }
   switch (attribute) {
     case 'Arn':
       return arnOfResource(template, id, ctx.region);

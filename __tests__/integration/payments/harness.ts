@@ -48,7 +48,8 @@ export async function startSimulator(options: Partial<PaymentSimulatorOptions> =
     request,
     post: (path: string, body?: unknown, key?: string) => request('POST', path, { body, key }),
     get: (path: string) => request('GET', path),
-    authorize: (body: Record<string, unknown>, key: string) => request('POST', '/v1/authorizations', { body, key }),
+    authorize: (body: Record<string, unknown>, key: string) =>
+      request('POST', '/v1/authorizations', { body, key }),
     close: () => simulator.close(),
   };
 }
