@@ -116,7 +116,7 @@ describe('payment provider simulator', () => {
         timeoutMs: 100,
       });
       await expect(impatient).rejects.toMatchObject({ name: 'TimeoutError' });
-      // The simulator lets go of a request whose client left.
+      // Nothing stays held (the client left, or the hold ended) and nothing was recorded.
       await waitFor(() => sim.simulator.heldRequests === 0);
       expect(sim.simulator.ledger('o-timeout').entries).toEqual([]);
     });
@@ -458,16 +458,30 @@ describe('payment provider simulator', () => {
 });
 
 describe('payment provider simulator lifecycle', () => {
-  it('close() ends requests it is holding, and stops listening', async () => {
-    const sim = await startSimulator(); // default timeoutDelayMs: 30 s
-    const held = sim.authorize(order('o-held', 'tok_timeout'), 'k-held');
-    held.catch(() => undefined);
-    await waitFor(() => sim.simulator.heldRequests === 1);
-    await sim.close();
-    await expect(held).rejects.toThrow();
-    expect(sim.simulator.heldRequests).toBe(0);
-    await expect(fetch(`${sim.url}/health`)).rejects.toThrow();
-    await sim.close(); // idempotent
+  it('close() ends requests it is holding, clears their timers, and stops listening', async () => {
+    const HOLD_MS = 29_999; // distinctive, to find the simulator's timer among others
+    const setTimer = jest.spyOn(globalThis, 'setTimeout');
+    const clearTimer = jest.spyOn(globalThis, 'clearTimeout');
+    try {
+      const sim = await startSimulator({ timeoutDelayMs: HOLD_MS });
+      const held = sim.authorize(order('o-held', 'tok_timeout'), 'k-held');
+      held.catch(() => undefined);
+      await waitFor(() => sim.simulator.heldRequests === 1);
+      const holdTimers = setTimer.mock.calls
+        .map((call, i) => ({ delay: call[1], timer: setTimer.mock.results[i]?.value as unknown }))
+        .filter((t) => t.delay === HOLD_MS);
+      expect(holdTimers).toHaveLength(1);
+
+      await sim.close();
+      await expect(held).rejects.toThrow();
+      expect(sim.simulator.heldRequests).toBe(0);
+      expect(clearTimer).toHaveBeenCalledWith(holdTimers[0]?.timer);
+      await expect(fetch(`${sim.url}/health`)).rejects.toThrow();
+      await sim.close(); // idempotent
+    } finally {
+      setTimer.mockRestore();
+      clearTimer.mockRestore();
+    }
   });
 
   it('refuses a port that is taken', async () => {

@@ -311,6 +311,11 @@ export class PaymentSimulator {
 
   /** Answers 504 after the timeout delay, unless the client gives up or the simulator closes first. */
   private hold(res: ServerResponse): void {
+    // A client already gone, or a simulator closing, would leave the timer to run for nothing.
+    if (this.closing || res.destroyed) {
+      res.destroy();
+      return;
+    }
     const request: HeldRequest = {
       res,
       timer: setTimeout(() => {

@@ -44,7 +44,8 @@ export interface PreparedDefinition {
   readonly states: ReadonlyMap<string, JsonObject>;
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+const LAMBDA_FUNCTION_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
 
 /** Splits `arn:aws:states:::sqs:sendMessage.waitForTaskToken` into service, action and pattern. */
 export function parseResource(resource: string): {
@@ -55,10 +56,21 @@ export function parseResource(resource: string): {
   pattern?: string;
 } {
   if (LAMBDA_FUNCTION_ARN.test(resource)) {
-    return { resourceType: 'lambda', resourceAction: resource, integration: 'lambda:function', waitForTaskToken: false };
+    return {
+      resourceType: 'lambda',
+      resourceAction: resource,
+      integration: 'lambda:function',
+      waitForTaskToken: false,
+    };
   }
   const parts = resource.split(':');
-  if (parts.length >= 7 && parts[0] === 'arn' && parts[2] === 'states' && parts[3] === '' && parts[4] === '') {
+  if (
+    parts.length >= 7 &&
+    parts[0] === 'arn' &&
+    parts[2] === 'states' &&
+    parts[3] === '' &&
+    parts[4] === ''
+  ) {
     const resourceType = parts[5] ?? '';
     const resourceAction = parts.slice(6).join(':');
     const dot = resourceAction.indexOf('.');
@@ -72,7 +84,13 @@ export function parseResource(resource: string): {
       pattern,
     };
   }
-  return { resourceType: '', resourceAction: resource, integration: '', waitForTaskToken: false, pattern: 'unknown' };
+  return {
+    resourceType: '',
+    resourceAction: resource,
+    integration: '',
+    waitForTaskToken: false,
+    pattern: 'unknown',
+  };
 }
 
 const positiveInteger = (value: unknown): value is number =>
@@ -120,7 +138,8 @@ function checkSupported(definition: JsonObject): void {
 
 function taskSpec(name: string, state: JsonObject, isSupported: (integration: string) => boolean): TaskSpec {
   const resource = state.Resource;
-  if (typeof resource !== 'string') throw new InvalidDefinitionError(`state ${name}: Resource must be a string`);
+  if (typeof resource !== 'string')
+    throw new InvalidDefinitionError(`state ${name}: Resource must be a string`);
   const parsed = parseResource(resource);
   if (parsed.pattern !== undefined && parsed.pattern !== 'waitForTaskToken') {
     throw new InvalidDefinitionError(
@@ -128,7 +147,9 @@ function taskSpec(name: string, state: JsonObject, isSupported: (integration: st
     );
   }
   if (parsed.integration !== 'lambda:function' && !isSupported(parsed.integration)) {
-    throw new InvalidDefinitionError(`state ${name}: no local binding for the ${parsed.integration} integration`);
+    throw new InvalidDefinitionError(
+      `state ${name}: no local binding for the ${parsed.integration} integration`,
+    );
   }
   for (const field of ['TimeoutSeconds', 'HeartbeatSeconds']) {
     if (state[field] !== undefined && !positiveInteger(state[field])) {
@@ -191,14 +212,19 @@ export function prepareDefinition(
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidDefinitionError(`Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${errorMessageOf(error)}'`);
+    throw new InvalidDefinitionError(
+      `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${errorMessageOf(error)}'`,
+    );
   }
-  if (!isObject(parsed)) throw new InvalidDefinitionError('Invalid State Machine Definition: not a JSON object');
+  if (!isObject(parsed))
+    throw new InvalidDefinitionError('Invalid State Machine Definition: not a JSON object');
   checkSupported(parsed);
   try {
     new StateMachine(parsed as unknown as StateMachineDefinition);
   } catch (error) {
-    throw new InvalidDefinitionError(`Invalid State Machine Definition: '${errorMessageOf(error).replace(/\s+/g, ' ')}'`);
+    throw new InvalidDefinitionError(
+      `Invalid State Machine Definition: '${errorMessageOf(error).replace(/\s+/g, ' ')}'`,
+    );
   }
   const states = new Map<string, JsonObject>();
   const tasks = new Map<string, TaskSpec>();
@@ -206,7 +232,9 @@ export function prepareDefinition(
     states.set(name, state);
     if (state.Type === 'Task') tasks.set(name, taskSpec(name, state, isSupported));
   });
-  const runnable = structuredClone(parsed);
+  // a fresh parse, not structuredClone: the interpreter tests `Object.getPrototypeOf(x) === Object.prototype`,
+  // which objects cloned in another realm (e.g. under jest) fail
+  const runnable = JSON.parse(text) as JsonObject;
   forEachState(runnable, (name, state) => {
     const spec = tasks.get(name);
     if (state.Type === 'Task' && spec) rewriteTask(state, spec);

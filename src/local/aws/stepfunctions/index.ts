@@ -1,0 +1,6 @@
+export { StepFunctionsService, type StepFunctionsServiceOptions } from './service';
+export type { LambdaInvokerLike, ServiceIntegration, IntegrationCall } from './integrations';
+export type { HistoryEvent } from './history';
+export type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from './model';
+export { InvalidDefinitionError } from './errors';
+export { functionNameOf, queueArnOf } from './integrations';
