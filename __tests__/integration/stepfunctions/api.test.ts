@@ -34,6 +34,7 @@ import type { CfnTemplate } from '../../../src/local/template';
 import {
   awsCliError,
   FakeInvoker,
+  FunctionError,
   history,
   lambdaResource,
   queueArn,
@@ -116,9 +117,7 @@ beforeAll(async () => {
       'dynamodb:putItem': async (parameters) => {
         const { TableName, Item } = parameters as { TableName: string; Item: unknown };
         if (TableName === 'missing') {
-          throw Object.assign(new Error('Requested resource not found'), {
-            name: 'DynamoDB.ResourceNotFoundException',
-          });
+          throw new FunctionError('DynamoDB.ResourceNotFoundException', 'Requested resource not found');
         }
         written.push({ TableName, Item });
         return {};
@@ -396,9 +395,11 @@ describe('in-process entry points', () => {
   it('starts an execution for a delivery to the `states` target (an EventBridge rule target)', async () => {
     const dispatcher = new TargetDispatcher().register('states', sfn.service.deliveryHandler());
     await dispatcher.deliver(stateMachineArn('echo'), { body: '{"detail-type":"OrderPlaced"}' });
-    await sfn.service.whenIdle().catch(() => undefined);
     const [latest] = sfn.service.executionsOf(stateMachineArn('echo'));
-    expect(latest).toMatchObject({ status: 'SUCCEEDED', input: '{"detail-type":"OrderPlaced"}' });
+    expect(await settled(sfn.client, latest?.arn ?? '')).toMatchObject({
+      status: 'SUCCEEDED',
+      input: '{"detail-type":"OrderPlaced"}',
+    });
     await expect(dispatcher.deliver(stateMachineArn('nope'), { body: '{}' })).rejects.toThrow(
       /No state machine/,
     );

@@ -128,6 +128,12 @@ const waiting = {
   States: { Hold: { Type: 'Wait', Seconds: 30, Next: 'After' }, After: { Type: 'Pass', End: true } },
 };
 
+const bounded = {
+  TimeoutSeconds: 1,
+  StartAt: 'Hold',
+  States: { Hold: { Type: 'Wait', Seconds: 10, End: true } },
+};
+
 const fn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 const template: CfnTemplate = {
@@ -168,6 +174,7 @@ const template: CfnTemplate = {
     Routing: stateMachineResource('routing', choice),
     FanOut: stateMachineResource('fan-out', fanOut, { PriceArn: fn('PriceLambdaFunction') }),
     Waiting: stateMachineResource('waiting', waiting),
+    Bounded: stateMachineResource('bounded', bounded),
   },
 };
 
@@ -316,6 +323,11 @@ describe('a sequence of Lambda tasks', () => {
       stateExitedEventDetails: { name: 'Done' },
     });
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+
+    const withoutData = await cliHistory(sfn.url, arn, ['--no-include-execution-data']);
+    expect(withoutData[0]?.executionStartedEventDetails).toEqual({
+      roleArn: 'arn:aws:iam::000000000000:role/StepFunctionsRole',
+    });
 
     const reversed = await cliHistory(sfn.url, arn, ['--reverse-order', '--max-items', '3']);
     expect(reversed.map((event) => event.type)).toEqual([
@@ -544,5 +556,18 @@ describe('StopExecution', () => {
       'ABORTED',
     ])) as { executions: { name: string; status: string }[] };
     expect(listed.executions).toEqual([expect.objectContaining({ name: 'to-stop', status: 'ABORTED' })]);
+  });
+});
+
+describe('the state machine’s TimeoutSeconds', () => {
+  it('ends the execution TIMED_OUT with ExecutionTimedOut', async () => {
+    const arn = await start('bounded', {});
+    const description = await settled(sfn.client, arn, 5000);
+    expect(description).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    const events = await history(sfn.client, arn);
+    expect(types(events)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionTimedOut']);
+    expect(events[2]?.executionTimedOutEventDetails).toEqual({ error: 'States.Timeout' });
+    const elapsed = (events[2]?.timestamp?.getTime() ?? 0) - (events[0]?.timestamp?.getTime() ?? 0);
+    expect(elapsed).toBeGreaterThanOrEqual(950);
   });
 });

@@ -2,7 +2,21 @@ import { request, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { ItemChange } from '../streams/stream-log';
-import type { AwsRequest, AwsResponse, LocalAwsService } from './protocol';
+import {
+  TransactionCanceledError,
+  TransactionRunner,
+  type CallResult,
+  type TransactWriteRequest,
+} from './dynamodb-transactions';
+import {
+  AwsServiceError,
+  jsonError,
+  jsonResponse,
+  type AwsRequest,
+  type AwsResponse,
+  type LocalAwsService,
+} from './protocol';
+import { WriteLock } from './write-lock';
 
 export interface DynamoDbOptions {
   /** Folder for the data; in memory when absent. */
@@ -24,8 +38,21 @@ interface UpstreamResponse extends AwsResponse {
   readonly body: Buffer;
 }
 
+/** Headers of the runtime's own requests to dynalite, which wants a (never verified) signature. */
+const INTERNAL_HEADERS = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+};
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
-const STREAMED_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const WRITE_OPERATIONS = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+]);
 /** What each single-item write asks dynalite to return so the change can be captured. */
 const CAPTURE_RETURN_VALUES: Record<string, string> = {
   PutItem: 'ALL_OLD',
@@ -48,6 +75,9 @@ export class DynamoDbService implements LocalAwsService {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly streamedTables = new Map<string, readonly string[]>();
   private readonly changeListeners: ChangeListener[] = [];
+  private readonly lock = new WriteLock();
+  private readonly transactions = new TransactionRunner();
+  private readonly keySchemas = new Map<string, readonly string[]>();
 
   private constructor(
     private readonly server: Server,
@@ -73,32 +103,105 @@ export class DynamoDbService implements LocalAwsService {
   }
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
-    if (this.streamedTables.size === 0 || !STREAMED_OPERATIONS.has(req.operation))
-      return this.forward(req.body, req);
+    if (!WRITE_OPERATIONS.has(req.operation)) return this.forward(req.operation, req.body, req.headers);
+    // Writes go one at a time, so a transaction's writes and its undo never interleave with others.
+    return this.lock.run(() => this.handleWrite(req));
+  }
+
+  private async handleWrite(req: AwsRequest): Promise<AwsResponse> {
     const body = JSON.parse(req.body.toString('utf8') || '{}') as WriteRequestBody;
+    if (req.operation === 'TransactWriteItems') return this.transactWrite(req, body as TransactWriteRequest);
     if (req.operation === 'BatchWriteItem') return this.batchWrite(req, body);
+    const { response, change } = await this.singleWrite(req.operation, body, req.headers);
+    if (change) this.publish(change);
+    return response;
+  }
+
+  /** One PutItem/UpdateItem/DeleteItem, with the change it made when its table has a stream. */
+  private async singleWrite(
+    operation: string,
+    body: WriteRequestBody,
+    headers: AwsRequest['headers'],
+  ): Promise<{ response: AwsResponse; change?: ItemChange }> {
     const keyNames = body.TableName ? this.streamedTables.get(body.TableName) : undefined;
-    if (!keyNames) return this.forward(req.body, req);
+    if (!keyNames)
+      return { response: await this.forward(operation, Buffer.from(JSON.stringify(body)), headers) };
 
     const wanted = body.ReturnValues ?? 'NONE';
-    const capture = CAPTURE_RETURN_VALUES[req.operation] ?? 'NONE';
+    const capture = CAPTURE_RETURN_VALUES[operation] ?? 'NONE';
     const injected = wanted === 'NONE';
     const forwardedBody = injected ? { ...body, ReturnValues: capture } : body;
-    const response = await this.forward(Buffer.from(JSON.stringify(forwardedBody)), req);
-    if (response.status !== 200) return response;
+    const response = await this.forward(operation, Buffer.from(JSON.stringify(forwardedBody)), headers);
+    if (response.status !== 200) return { response };
 
     const result = JSON.parse(response.body.toString('utf8') || '{}') as { Attributes?: Item };
     const change = await this.changeOf(
-      req.operation,
+      operation,
       body,
       keyNames,
       result.Attributes,
       injected || wanted === capture,
     );
-    if (change) this.publish(change);
-    if (!injected) return response;
+    if (!injected) return { response, change };
     delete result.Attributes;
-    return this.rewritten(response, result);
+    return { response: this.rewritten(response, result), change };
+  }
+
+  private async transactWrite(req: AwsRequest, request: TransactWriteRequest): Promise<AwsResponse> {
+    const changes: ItemChange[] = [];
+    const call = async (response: AwsResponse) => ({
+      status: response.status,
+      body: JSON.parse(response.body.toString() || '{}') as CallResult['body'],
+    });
+    try {
+      await this.transactions.run(request, {
+        write: async (operation, body) => {
+          const { response, change } = await this.singleWrite(
+            operation,
+            body as WriteRequestBody,
+            req.headers,
+          );
+          if (change) changes.push(change);
+          return call(response);
+        },
+        raw: async (operation, body) =>
+          call(await this.forward(operation, Buffer.from(JSON.stringify(body)), req.headers)),
+        keyNames: (tableName) => this.keyNamesOf(tableName, req.headers),
+      });
+    } catch (error) {
+      if (error instanceof TransactionCanceledError) {
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+            message: error.message,
+            CancellationReasons: error.reasons,
+          }),
+        };
+      }
+      if (error instanceof AwsServiceError) return jsonError(error);
+      throw error;
+    }
+    // Committed: only now do its changes reach the streams, so an undone write is never seen there.
+    for (const change of changes) this.publish(change);
+    return jsonResponse({});
+  }
+
+  private async keyNamesOf(tableName: string, headers: AwsRequest['headers']): Promise<readonly string[]> {
+    const known = this.keySchemas.get(tableName);
+    if (known) return known;
+    const response = await this.forward(
+      'DescribeTable',
+      Buffer.from(JSON.stringify({ TableName: tableName })),
+      headers,
+    );
+    const table = (
+      JSON.parse(response.body.toString() || '{}') as { Table?: { KeySchema?: { AttributeName: string }[] } }
+    ).Table;
+    const names = (table?.KeySchema ?? []).map((key) => key.AttributeName);
+    this.keySchemas.set(tableName, names);
+    return names;
   }
 
   private async changeOf(
@@ -132,7 +235,7 @@ export class DynamoDbService implements LocalAwsService {
   }
 
   private async batchWrite(req: AwsRequest, body: WriteRequestBody): Promise<AwsResponse> {
-    const response = await this.forward(req.body, req);
+    const response = await this.forward(req.operation, req.body, req.headers);
     if (response.status !== 200) return response;
     const unprocessed = (
       JSON.parse(response.body.toString('utf8')) as { UnprocessedItems?: WriteRequestBody['RequestItems'] }
@@ -158,14 +261,9 @@ export class DynamoDbService implements LocalAwsService {
 
   private async getItem(tableName: string, key: Item): Promise<Item | undefined> {
     const response = await this.forward(
+      'GetItem',
       Buffer.from(JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true })),
-      {
-        operation: 'GetItem',
-        headers: {
-          'x-amz-target': 'DynamoDB_20120810.GetItem',
-          'content-type': 'application/x-amz-json-1.0',
-        },
-      },
+      INTERNAL_HEADERS,
     );
     return (JSON.parse(response.body.toString('utf8')) as { Item?: Item }).Item;
   }
@@ -178,10 +276,17 @@ export class DynamoDbService implements LocalAwsService {
     return { status: response.status, headers, body: JSON.stringify(body) };
   }
 
-  private forward(body: Buffer, req: Pick<AwsRequest, 'headers' | 'operation'>): Promise<UpstreamResponse> {
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
-    );
+  private forward(
+    operation: string,
+    body: Buffer,
+    requestHeaders: AwsRequest['headers'],
+  ): Promise<UpstreamResponse> {
+    const headers = {
+      ...Object.fromEntries(
+        Object.entries(requestHeaders).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
+      ),
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+    };
     return new Promise((resolve, reject) => {
       const upstream = request(
         {

@@ -4,3 +4,4 @@ export type { HistoryEvent } from './history';
 export type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from './model';
 export { InvalidDefinitionError } from './errors';
 export { functionNameOf, queueArnOf } from './integrations';
+export { dynamoDbIntegrations } from './dynamodb';

@@ -59,7 +59,8 @@ export function queueArnOf(queue: string, region: string, accountId: string): st
   return `arn:aws:sqs:${region}:${accountId}:${queue}`;
 }
 
-const sdkMetadata = () => ({
+/** The SDK metadata Step Functions adds to an integration's response. */
+export const sdkMetadata = () => ({
   SdkHttpMetadata: { HttpStatusCode: 200 },
   SdkResponseMetadata: { RequestId: randomUUID() },
 });
