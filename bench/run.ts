@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       httpPort: await freePort(),
       awsPort: await freePort(),
       lambdaPort: await freePort(),
+      paymentsPort: await freePort(),
       region: 'us-east-1',
       stage: 'local',
     });

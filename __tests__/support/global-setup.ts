@@ -19,6 +19,7 @@ export default async function globalSetup(): Promise<void> {
     httpPort: await freePort(),
     awsPort: await freePort(),
     lambdaPort: await freePort(),
+    paymentsPort: await freePort(),
     region: 'us-east-1',
     stage: 'local',
   });
@@ -27,4 +28,5 @@ export default async function globalSetup(): Promise<void> {
   process.env[STACK_ENV.aws] = stack.awsUrl;
   process.env[STACK_ENV.lambda] = `http://127.0.0.1:${stack.config.lambdaPort}`;
   process.env[STACK_ENV.startupMs] = String(stack.startupMs);
+  process.env[STACK_ENV.payments] = `http://127.0.0.1:${stack.config.paymentsPort}`;
 }

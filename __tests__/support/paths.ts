@@ -9,4 +9,5 @@ export const STACK_ENV = {
   aws: 'ORDERFLOW_TEST_AWS_URL',
   lambda: 'ORDERFLOW_TEST_LAMBDA_URL',
   startupMs: 'ORDERFLOW_TEST_STARTUP_MS',
+  payments: 'ORDERFLOW_TEST_PAYMENTS_URL',
 } as const;

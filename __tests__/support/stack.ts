@@ -14,6 +14,7 @@ export const stackUrls = () => ({
   http: required(STACK_ENV.http),
   aws: required(STACK_ENV.aws),
   lambda: required(STACK_ENV.lambda),
+  payments: required(STACK_ENV.payments),
 });
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -4,6 +4,8 @@ export interface StackConfig {
   readonly httpPort: number;
   readonly awsPort: number;
   readonly lambdaPort: number;
+  /** The payment provider simulator. */
+  readonly paymentsPort: number;
   readonly region: string;
   readonly stage: string;
   readonly dataDir?: string;
@@ -29,6 +31,7 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     httpPort: port(env, 'ORDERFLOW_HTTP_PORT', 3000),
     awsPort: port(env, 'ORDERFLOW_AWS_PORT', 4566),
     lambdaPort: port(env, 'ORDERFLOW_LAMBDA_PORT', 3002),
+    paymentsPort: port(env, 'ORDERFLOW_PAYMENTS_PORT', 4010),
     region: env.AWS_REGION ?? 'us-east-1',
     stage: env.ORDERFLOW_STAGE ?? 'local',
     dataDir,

@@ -8,6 +8,12 @@ export interface ServerlessLike {
     readonly provider: { region?: string; stage?: string; environment?: Record<string, unknown> };
     readonly functions: Record<string, { name?: string; environment?: Record<string, unknown> }>;
     readonly resources?: { Resources?: Record<string, CfnResource> };
+    /** serverless-step-functions' section. */
+    readonly stepFunctions?: { stateMachines?: Record<string, { id?: string; name?: string }> };
+  };
+  /** The configuration as written, which serverless-step-functions reads its state machines from. */
+  readonly configurationInput?: {
+    stepFunctions?: { stateMachines?: Record<string, { id?: string; name?: string }> };
   };
   getProvider(name: 'aws'): {
     naming: { getLambdaLogicalId(functionName: string): string };
@@ -15,15 +21,26 @@ export interface ServerlessLike {
   };
 }
 
-/** The resources section plus one Lambda function per function, enough to evaluate intrinsics. */
+/** The resources section plus the functions and state machines, enough to evaluate intrinsics. */
 function serviceTemplate(serverless: ServerlessLike): CfnTemplate {
   const { service } = serverless;
+
   const provider = serverless.getProvider('aws');
   const resources: Record<string, CfnResource> = { ...(service.resources?.Resources ?? {}) };
   for (const [key, fn] of Object.entries(service.functions)) {
     resources[provider.naming.getLambdaLogicalId(key)] = {
       Type: 'AWS::Lambda::Function',
       Properties: { FunctionName: fn.name ?? `${service.service}-${provider.getStage()}-${key}` },
+    };
+  }
+  const machines =
+    serverless.configurationInput?.stepFunctions?.stateMachines ?? service.stepFunctions?.stateMachines ?? {};
+  for (const [key, machine] of Object.entries(machines)) {
+    // serverless-step-functions' logical id when the definition gives no `id`.
+    const logicalId = machine.id ?? `${key.charAt(0).toUpperCase()}${key.slice(1)}StepFunctionsStateMachine`;
+    resources[logicalId] = {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: { StateMachineName: machine.name ?? `${key}StepFunctionsStateMachine` },
     };
   }
   return { Resources: resources };

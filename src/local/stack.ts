@@ -6,6 +6,8 @@ import { DynamoDbService } from './aws/dynamodb';
 import { EventBridgeService } from './aws/eventbridge';
 import { SnsService } from './aws/sns';
 import { SqsService } from './aws/sqs';
+import { StepFunctionsService } from './aws/stepfunctions';
+import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
 import { ServerlessOffline } from './offline';
 import { LambdaInvoker, LambdaTargetError } from './lambda/invoker';
@@ -55,7 +57,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const dispatcher = new TargetDispatcher();
     const eventBridge = new EventBridgeService({ region: config.region, dispatcher });
     const sns = new SnsService({ region: config.region, dispatcher });
-    endpoint.register(dynamodb).register(sqs).register(eventBridge).register(sns);
+    // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
+    const invoker = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
+    const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
+    endpoint.register(dynamodb).register(sqs).register(eventBridge).register(sns).register(stepFunctions);
     const streams = new LocalStreams(template, config.region);
     streams.attach(dynamodb);
     cleanups.push(() => endpoint.close());
@@ -73,6 +78,9 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
 
     eventBridge.loadTemplate(template);
     sns.loadTemplate(template);
+    stepFunctions.loadTemplate(template, { region: config.region, endpoint: awsUrl });
+    const payments = await PaymentSimulator.start({ port: config.paymentsPort, host: config.host });
+    cleanups.push(() => payments.close());
     dispatcher
       .register('sqs', async (arn, delivery) => {
         sqs.sendToQueue(arn, {
@@ -83,7 +91,8 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
         });
       })
       .register('sns', sns.deliveryHandler())
-      .register('events', eventBridge.deliveryHandler());
+      .register('events', eventBridge.deliveryHandler())
+      .register('states', stepFunctions.deliveryHandler());
 
     const offline = await ServerlessOffline.start({
       stage: config.stage,
@@ -91,12 +100,11 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       lambdaPort: config.lambdaPort,
       awsEndpoint: awsUrl,
       region: config.region,
-      env: buildEnv,
+      env: { ...buildEnv, PAYMENT_PROVIDER_URL: payments.url },
       log: options.log,
     });
     cleanups.unshift(() => offline.stop());
 
-    const invoker = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
     // Lambda targets and subscriptions are invoked asynchronously (InvocationType Event) on AWS.
     dispatcher.register('lambda', async (arn, delivery) => {
       const result = await invoker.invoke(arn.split(':').pop() ?? arn, JSON.parse(delivery.body));

@@ -11,6 +11,7 @@ const portsEnv = async () => ({
   ORDERFLOW_HTTP_PORT: String(await freePort()),
   ORDERFLOW_AWS_PORT: String(await freePort()),
   ORDERFLOW_LAMBDA_PORT: String(await freePort()),
+  ORDERFLOW_PAYMENTS_PORT: String(await freePort()),
 });
 
 const documentsAt = (port: string) =>

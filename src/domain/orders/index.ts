@@ -23,3 +23,5 @@ export * from './evolve';
 export * from './decide';
 export * from './view';
 export * from './request-hash';
+export * from './saga-errors';
+export * from './review-errors';

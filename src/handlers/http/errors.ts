@@ -30,6 +30,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_TRANSITION: 409,
   ORDER_NOT_CANCELLABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  SKU_NOT_FOUND: 404,
+  OUT_OF_STOCK: 409,
+  RESERVATION_NOT_HELD: 409,
+  REVIEW_NOT_PENDING: 409,
 };
 
 export interface ErrorBody {

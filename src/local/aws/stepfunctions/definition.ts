@@ -113,8 +113,20 @@ function forEachState(machine: JsonObject, visit: (name: string, state: JsonObje
   }
 }
 
-/** Fields of the JSONata query language and of variables, which the interpreter would silently ignore. */
-const UNSUPPORTED_FIELDS = ['Assign', 'Arguments', 'Output', 'Items', 'Condition'];
+/**
+ * Fields the interpreter would silently ignore: JSONata's and variables' (Assign, Arguments, Output, Items,
+ * Condition), and a Distributed Map's (ItemReader, ItemBatcher, ResultWriter). Refused rather than run wrong.
+ */
+const UNSUPPORTED_FIELDS = [
+  'Assign',
+  'Arguments',
+  'Output',
+  'Items',
+  'Condition',
+  'ItemReader',
+  'ItemBatcher',
+  'ResultWriter',
+];
 
 function checkSupported(definition: JsonObject): void {
   const problems: string[] = [];

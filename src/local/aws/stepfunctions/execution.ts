@@ -204,6 +204,7 @@ export class ExecutionRun {
       handlers[name] = (input) => {
         const token = this.pendingToken;
         this.pendingToken = undefined;
+        // the rewritten Parameters (see prepareDefinition) make the input a TaskHandlerInput; results are JSON
         return this.runTask(spec, input as unknown as TaskHandlerInput, token) as Promise<never>;
       };
     }

@@ -1,0 +1,67 @@
+import { api, eventually, validOrder } from './api';
+import { stackUrls } from './stack';
+
+let skuSeq = 0;
+/** A SKU no other test touches, stocked with `available` units. */
+export async function stockedSku(available: number): Promise<string> {
+  skuSeq += 1;
+  const sku = `SAGA-${process.pid}-${Date.now().toString(36)}-${skuSeq}`.toUpperCase();
+  const response = await api('PUT', `/inventory/${sku}`, { body: { available } });
+  if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
+  return sku;
+}
+
+export interface OrderView {
+  orderId: string;
+  status: string;
+  total: number;
+  version: number;
+  cancellationReason?: string;
+}
+
+export const placeSagaOrder = async (
+  lines: { sku: string; quantity: number; unitPrice: number }[],
+  overrides: Record<string, unknown> = {},
+) => {
+  const response = await api<{ orderId: string }>('POST', '/orders', {
+    body: validOrder({ items: lines, ...overrides }),
+  });
+  if (response.status !== 202)
+    throw new RangeError(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.orderId;
+};
+
+/** Waits until the order's view reaches one of `statuses` (the saga runs asynchronously). */
+export const orderReaches = (orderId: string, statuses: readonly string[], timeoutMs = 45_000) =>
+  eventually(
+    () => api<OrderView>('GET', `/orders/${orderId}`),
+    (r) => r.status === 200 && statuses.includes(r.body.status),
+    timeoutMs,
+  ).then((r) => r.body);
+
+export const stockOf = async (sku: string) =>
+  (await api<{ sku: string; available: number; reserved: number }>('GET', `/inventory/${sku}`)).body;
+
+export interface Ledger {
+  entries: { type: string; amount: number }[];
+  totals: { authorized: number; captured: number; refunded: number; voided: number };
+}
+
+export const ledgerOf = async (orderId: string): Promise<Ledger> => {
+  const response = await fetch(`${stackUrls().payments}/v1/ledger?orderId=${orderId}`);
+  return (await response.json()) as Ledger;
+};
+
+export interface SagaView {
+  executionArn: string;
+  status: string;
+  steps: { name: string; status: string; attempts: number; error?: { error: string } }[];
+}
+
+/** Waits until the saga's execution has ended, and returns its view. */
+export const sagaEnds = (orderId: string, timeoutMs = 45_000) =>
+  eventually(
+    () => api<SagaView>('GET', `/orders/${orderId}/saga`),
+    (r) => r.status === 200 && r.body.status !== 'RUNNING',
+    timeoutMs,
+  ).then((r) => r.body);

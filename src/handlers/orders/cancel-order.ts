@@ -1,0 +1,36 @@
+import { OrderCancelledError } from '../../domain/orders';
+import { jsonApi } from '../http/json-api';
+import { orderEventStore } from '../saga/dependencies';
+import { record } from '../saga/order-stream';
+import { reviewsStore } from '../saga/review-steps';
+import { sagaClient } from '../saga/saga-client';
+import { requireOrderId } from './order-id';
+
+/**
+ * POST /orders/{orderId}/cancel: records the customer's cancellation (the domain refuses it once
+ * shipping is scheduled: 409 ORDER_NOT_CANCELLABLE). The saga notices at its next step and
+ * compensates; a saga waiting for a reviewer is woken now rather than at its timeout.
+ */
+export const handler = jsonApi(
+  async (request) => {
+    const orderId = requireOrderId(request.path.orderId);
+    const { state } = await record(
+      orderEventStore(),
+      { type: 'CancelOrder', orderId, reason: 'CUSTOMER_CANCELLED' },
+      `api:${request.requestId}`,
+    );
+    const review = await reviewsStore().get(orderId);
+    if (
+      review?.status === 'PENDING' &&
+      (await reviewsStore().decide(orderId, 'REJECTED', 'customer', new Date().toISOString()))
+    ) {
+      const error = new OrderCancelledError(orderId);
+      await sagaClient().fail(review.taskToken, error.name, error.message);
+    }
+    return {
+      status: 202,
+      body: { orderId, status: state.status, cancellationReason: state.cancellationReason },
+    };
+  },
+  { withBody: false },
+);

@@ -1,0 +1,63 @@
+import * as E from 'fp-ts/Either';
+import { ulid } from 'ulid';
+import {
+  ConcurrencyError,
+  decide,
+  decodeOrderEnvelope,
+  foldEvents,
+  OrderNotFoundError,
+  toEnvelopes,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+} from '../../domain/orders';
+import type { EventStore } from '../../adapters/dynamodb/event-store';
+
+const MAX_CONFLICT_RETRIES = 5;
+
+/** The order as its stream says it is now. */
+export async function loadOrder(store: EventStore, orderId: string): Promise<OrderState> {
+  const envelopes = (await store.load(orderId)).map((stored) => {
+    const decoded = decodeOrderEnvelope(stored);
+    if (E.isLeft(decoded)) throw decoded.left;
+    return decoded.right;
+  });
+  const state = foldEvents(envelopes);
+  if (!state) throw new OrderNotFoundError(orderId);
+  return state;
+}
+
+/**
+ * Decides `command` against the current stream and appends what it produces. A lost race reloads and
+ * decides again, so concurrent steps (a customer cancelling during a step) serialise on the stream.
+ * A repeated command appends nothing: the domain answers it with no events.
+ */
+export async function record(
+  store: EventStore,
+  command: OrderCommand,
+  causationId: string,
+  now = () => new Date(),
+): Promise<{ state: OrderState; appended: OrderEvent[] }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const state = await loadOrder(store, command.orderId);
+    const at = now().toISOString();
+    const decided = decide(command, state, { now: at });
+    if (E.isLeft(decided)) throw decided.left;
+    if (decided.right.length === 0) return { state, appended: [] };
+    try {
+      await store.append(
+        toEnvelopes(decided.right, {
+          orderId: state.orderId,
+          currentVersion: state.version,
+          occurredAt: at,
+          correlationId: state.orderId,
+          causationId,
+          newEventId: ulid,
+        }),
+      );
+      return { state: await loadOrder(store, command.orderId), appended: decided.right };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { OrderCancelledError, ShippingUnavailableError, ValidationError } from '../../domain/orders';
+import { orderEventStore } from './dependencies';
+import { loadOrder } from './order-stream';
+import { sagaClient } from './saga-client';
+
+interface ShippingRequest {
+  readonly orderId: string;
+  readonly taskToken: string;
+}
+
+const parse = (body: string): ShippingRequest => {
+  try {
+    const request = JSON.parse(body) as Partial<ShippingRequest>;
+    if (typeof request.orderId === 'string' && typeof request.taskToken === 'string')
+      return request as ShippingRequest;
+  } catch {
+    // reported below
+  }
+  throw new ValidationError([{ path: 'body', rule: 'shape', message: 'expected {orderId, taskToken}' }]);
+};
+
+/** Countries the (simulated) carrier does not serve, from the stage's settings. */
+const unserved = (): Set<string> =>
+  new Set(
+    (process.env.UNSERVED_COUNTRIES ?? '')
+      .split(',')
+      .map((code) => code.trim())
+      .filter(Boolean),
+  );
+
+/**
+ * The shipping worker: answers the saga's ScheduleShipment task token with a shipment id, or fails it
+ * for an address the carrier cannot serve (or an order cancelled meanwhile). The shipment id is derived
+ * from the order id, so a redelivered request books nothing new; a token nobody waits on any more is
+ * a finished request.
+ */
+export async function shipOrder(record: SQSRecord): Promise<void> {
+  const request = parse(record.body);
+  const order = await loadOrder(orderEventStore(), request.orderId);
+  const saga = sagaClient();
+  if (order.status === 'CANCELLED') {
+    const error = new OrderCancelledError(order.orderId);
+    await saga.fail(request.taskToken, error.name, error.message);
+  } else if (unserved().has(order.shippingAddress.country)) {
+    const error = new ShippingUnavailableError(
+      order.orderId,
+      `no carrier serves ${order.shippingAddress.country}`,
+    );
+    await saga.fail(request.taskToken, error.name, error.message);
+  } else {
+    await saga.succeed(request.taskToken, { shipmentId: `shp_${order.orderId}` });
+  }
+}
+
+export const handler = middy<SQSEvent>()
+  .use(sqsPartialBatchFailure())
+  .handler((event) => Promise.allSettled(event.Records.map(shipOrder)));

@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import * as E from 'fp-ts/Either';
+import { decodeOrderEnvelope, ValidationError } from '../../domain/orders';
+import { sagaClient } from './saga-client';
+
+/** Settings the state machine reads from its input (TimeoutSecondsPath and friends), per stage. */
+export const sagaConfig = () => ({
+  reviewThresholdMinor: Number(process.env.REVIEW_THRESHOLD_MINOR ?? 100_000),
+  reviewTimeoutSeconds: Number(process.env.REVIEW_TIMEOUT_SECONDS ?? 86_400),
+  shippingTimeoutSeconds: Number(process.env.SHIPPING_TIMEOUT_SECONDS ?? 3_600),
+});
+
+/**
+ * OrderPlaced (from the bus, through a queue) starts the order's saga, named after the order: a
+ * duplicate OrderPlaced finds the execution already there and starts nothing.
+ */
+export async function startSaga(record: SQSRecord): Promise<boolean> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new ValidationError([{ path: 'body', rule: 'json', message: 'message body is not JSON' }]);
+  }
+  const decoded = decodeOrderEnvelope(body);
+  if (E.isLeft(decoded)) throw decoded.left;
+  const { orderId } = decoded.right.metadata;
+  return sagaClient().start(orderId, { orderId, config: sagaConfig() });
+}
+
+export const handler = middy<SQSEvent>()
+  .use(sqsPartialBatchFailure())
+  .handler((event) => Promise.allSettled(event.Records.map(startSaga)));

@@ -1,0 +1,193 @@
+import {
+  CancellationReason,
+  InvalidTransitionError,
+  OrderCancelledError,
+  ValidationError,
+  type OrderCommand,
+  type OrderState,
+} from '../../domain/orders';
+import { OutOfStockError } from '../../domain/inventory';
+import { PaymentDeclinedError } from '../../adapters/payments/payment-provider';
+import type { EventStore } from '../../adapters/dynamodb/event-store';
+import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
+import type { PaymentProvider } from '../../adapters/payments/payment-provider';
+import { loadOrder, record } from './order-stream';
+
+/*
+ * The saga's steps. Each is idempotent: it reads the order's stream first and does only what the
+ * stream does not record yet, and every call to the outside (inventory, payment provider) is itself
+ * idempotent by the order id, so a step retried after a crash never acts twice. Compensations are safe
+ * when their forward step never ran, or ran twice.
+ */
+
+export interface StepDeps {
+  readonly store: EventStore;
+  readonly inventory: InventoryStore;
+  readonly payments: PaymentProvider;
+}
+
+export interface StepInput {
+  readonly orderId: string;
+}
+
+const causation = (step: string) => `saga:${step}`;
+
+/** A forward step may not run on an order the customer cancelled: the saga compensates instead. */
+function refuseCancelled(order: OrderState): void {
+  if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+}
+
+async function recordForward(deps: StepDeps, step: string, command: OrderCommand): Promise<OrderState> {
+  try {
+    return (await record(deps.store, command, causation(step))).state;
+  } catch (error) {
+    if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
+      throw new OrderCancelledError(command.orderId);
+    throw error;
+  }
+}
+
+export async function reserveInventory(deps: StepDeps, { orderId }: StepInput) {
+  const order = await loadOrder(deps.store, orderId);
+  refuseCancelled(order);
+  if (order.reservations.length > 0) return { reserved: order.reservations };
+  const lines = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
+  try {
+    await deps.inventory.reserve(orderId, lines);
+  } catch (error) {
+    if (error instanceof OutOfStockError) {
+      await recordForward(deps, 'ReserveInventory', {
+        type: 'RecordInventoryReservationFailed',
+        orderId,
+        reason: 'OUT_OF_STOCK',
+        skus: [...error.skus],
+      });
+    }
+    throw error;
+  }
+  await recordForward(deps, 'ReserveInventory', {
+    type: 'RecordInventoryReserved',
+    orderId,
+    reservations: lines,
+  });
+  return { reserved: lines };
+}
+
+export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
+  const order = await loadOrder(deps.store, orderId);
+  refuseCancelled(order);
+  if (order.authorizationId !== undefined) return { total: order.total };
+  const placed = (await deps.store.load(orderId)).find((event) => event.metadata.type === 'OrderPlaced');
+  const token = (placed?.data as { paymentToken?: string } | undefined)?.paymentToken ?? '';
+  try {
+    const authorization = await deps.payments.authorize({
+      orderId,
+      amount: order.total,
+      currency: order.currency,
+      token,
+      idempotencyKey: `authorize:${orderId}`,
+    });
+    await recordForward(deps, 'AuthorizePayment', {
+      type: 'RecordPaymentAuthorized',
+      orderId,
+      authorizationId: authorization.authorizationId,
+      amount: authorization.amount,
+      currency: authorization.currency,
+    });
+  } catch (error) {
+    if (error instanceof PaymentDeclinedError) {
+      await recordForward(deps, 'AuthorizePayment', {
+        type: 'RecordPaymentDeclined',
+        orderId,
+        reason: error.code,
+      });
+    }
+    throw error;
+  }
+  return { total: order.total };
+}
+
+export async function confirmOrder(
+  deps: StepDeps,
+  { orderId, shipmentId }: StepInput & { shipmentId: string },
+) {
+  let order = await loadOrder(deps.store, orderId);
+  refuseCancelled(order);
+  if (order.status === 'CONFIRMED') return { confirmed: true };
+  order = await recordForward(deps, 'ConfirmOrder', { type: 'RecordShipmentScheduled', orderId, shipmentId });
+  if (order.captureId === undefined) {
+    const capture = await deps.payments.capture({
+      authorizationId: order.authorizationId ?? '',
+      amount: order.authorizedAmount,
+      idempotencyKey: `capture:${orderId}`,
+    });
+    await recordForward(deps, 'ConfirmOrder', {
+      type: 'RecordPaymentCaptured',
+      orderId,
+      captureId: capture.captureId,
+      amount: capture.amount,
+    });
+  }
+  await deps.inventory.commit(orderId);
+  await recordForward(deps, 'ConfirmOrder', { type: 'ConfirmOrder', orderId });
+  return { confirmed: true };
+}
+
+/** Gives back what was taken: a refund after capture, a void before it, nothing when nothing was taken. */
+export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
+  const order = await loadOrder(deps.store, orderId);
+  if (order.refundId !== undefined || order.authorizationId === undefined) return { refunded: 0 };
+  if (order.captureId !== undefined) {
+    const refund = await deps.payments.refund({
+      captureId: order.captureId,
+      amount: order.capturedAmount - order.refundedAmount,
+      idempotencyKey: `refund:${orderId}`,
+    });
+    await record(
+      deps.store,
+      { type: 'RecordPaymentRefunded', orderId, refundId: refund.refundId, amount: refund.amount },
+      causation('RefundPayment'),
+    );
+    return { refunded: refund.amount };
+  }
+  await deps.payments.void({ authorizationId: order.authorizationId, idempotencyKey: `void:${orderId}` });
+  await record(
+    deps.store,
+    {
+      type: 'RecordPaymentRefunded',
+      orderId,
+      refundId: `void:${order.authorizationId}`,
+      amount: order.authorizedAmount,
+    },
+    causation('RefundPayment'),
+  );
+  return { refunded: order.authorizedAmount };
+}
+
+/** Releases only what this order holds; a second call, or one without a reservation, releases nothing. */
+export async function releaseInventory(deps: StepDeps, { orderId }: StepInput) {
+  const order = await loadOrder(deps.store, orderId);
+  await deps.inventory.release(orderId);
+  if (order.reservations.length > 0 && !order.inventoryReleased) {
+    await record(
+      deps.store,
+      { type: 'RecordInventoryReleased', orderId, released: [...order.reservations] },
+      causation('ReleaseInventory'),
+    );
+  }
+  return { released: order.inventoryReleased ? [] : order.reservations };
+}
+
+export async function cancelOrder(deps: StepDeps, { orderId, reason }: StepInput & { reason: string }) {
+  if (!CancellationReason.is(reason)) {
+    throw new ValidationError([
+      { path: 'reason', rule: 'enum', message: `${reason} is not a cancellation reason` },
+    ]);
+  }
+  const { state } = await record(
+    deps.store,
+    { type: 'CancelOrder', orderId, reason },
+    causation('CancelOrder'),
+  );
+  return { status: state.status, reason: state.cancellationReason };
+}
