@@ -11,6 +11,24 @@ export class LambdaTargetError extends Error {
   override readonly name = 'LambdaTargetError';
 }
 
+interface ErrorPayload {
+  errorType?: string;
+  errorMessage?: string;
+  trace?: string[];
+}
+
+/**
+ * AWS reports a thrown error's `name` as `errorType`; serverless-offline's Invoke API always says
+ * "Error" (the name is lost crossing its worker thread), but the stack trace's first line still
+ * starts with it. Restoring it keeps Step Functions' Retry and Catch on error names working offline.
+ */
+function withErrorType(payload: unknown): unknown {
+  const error = payload as ErrorPayload | undefined;
+  if (!error || error.errorType !== 'Error' || !Array.isArray(error.trace)) return payload;
+  const name = /^([A-Za-z_$][\w$.]*): /.exec(error.trace[0] ?? '')?.[1];
+  return name ? { ...error, errorType: name } : payload;
+}
+
 /**
  * Invokes functions the way AWS's own event sources do: through the Lambda Invoke API, here the one
  * serverless-offline serves, so every function runs in its real handler runtime with its real config.
@@ -38,7 +56,10 @@ export class LambdaInvoker {
     } catch {
       // a non-JSON payload is passed on as text
     }
-    return { functionError: response.FunctionError, payload };
+    return {
+      functionError: response.FunctionError,
+      payload: response.FunctionError ? withErrorType(payload) : payload,
+    };
   }
 
   close(): void {
