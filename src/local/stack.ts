@@ -9,6 +9,7 @@ import { SqsService } from './aws/sqs';
 import { StepFunctionsService } from './aws/stepfunctions';
 import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
+import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
 import { ServerlessOffline } from './offline';
 import { LambdaInvoker, LambdaTargetError } from './lambda/invoker';
 import { createQueues } from './queues/sqs-from-template';
@@ -58,9 +59,17 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const eventBridge = new EventBridgeService({ region: config.region, dispatcher });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
-    const invoker = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
+    const lambda = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
+    const faults = new FaultRegistry();
+    const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
-    endpoint.register(dynamodb).register(sqs).register(eventBridge).register(sns).register(stepFunctions);
+    endpoint
+      .register(dynamodb)
+      .register(sqs)
+      .register(eventBridge)
+      .register(sns)
+      .register(stepFunctions)
+      .register(new FaultControlService(faults));
     const streams = new LocalStreams(template, config.region);
     streams.attach(dynamodb);
     cleanups.push(() => endpoint.close());
@@ -129,7 +138,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     for (const source of queueSources) source.start();
     cleanups.unshift(async () => {
       await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);
-      invoker.close();
+      lambda.close();
     });
 
     return {

@@ -29,11 +29,16 @@ function withErrorType(payload: unknown): unknown {
   return name ? { ...error, errorType: name } : payload;
 }
 
+/** Anything that invokes a function by name, as the Lambda Invoke API does. */
+export interface FunctionInvoker {
+  invoke(functionName: string, event: unknown): Promise<InvocationResult>;
+}
+
 /**
  * Invokes functions the way AWS's own event sources do: through the Lambda Invoke API, here the one
  * serverless-offline serves, so every function runs in its real handler runtime with its real config.
  */
-export class LambdaInvoker {
+export class LambdaInvoker implements FunctionInvoker {
   private readonly client: LambdaClient;
 
   constructor(endpoint: string, region: string) {

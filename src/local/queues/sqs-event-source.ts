@@ -1,5 +1,5 @@
 import type { SqsService, ReceivedMessage } from '../aws/sqs/service';
-import type { LambdaInvoker } from '../lambda/invoker';
+import type { FunctionInvoker } from '../lambda/invoker';
 import { resolveArn } from '../template-arns';
 import { referencedName } from '../template-refs';
 import { resourcesOfType, type CfnTemplate } from '../template';
@@ -80,7 +80,7 @@ export class SqsEventSource {
   constructor(
     readonly mapping: QueueMapping,
     private readonly sqs: SqsService,
-    private readonly invoker: LambdaInvoker,
+    private readonly invoker: FunctionInvoker,
     private readonly region: string,
     private readonly log?: (line: string) => void,
   ) {}

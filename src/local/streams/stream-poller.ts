@@ -1,4 +1,4 @@
-import type { LambdaInvoker } from '../lambda/invoker';
+import type { FunctionInvoker } from '../lambda/invoker';
 import type { StreamMapping } from './event-source-mappings';
 import type { StreamLog, StreamRecord } from './stream-log';
 
@@ -9,7 +9,7 @@ export interface FailedBatch {
 }
 
 export interface PollerOptions {
-  readonly invoker: LambdaInvoker;
+  readonly invoker: FunctionInvoker;
   readonly onFailedBatch: (batch: FailedBatch) => Promise<void>;
   readonly log?: (line: string) => void;
   readonly maxBackoffMs?: number;

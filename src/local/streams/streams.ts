@@ -1,5 +1,5 @@
 import type { DynamoDbService } from '../aws/dynamodb';
-import type { LambdaInvoker } from '../lambda/invoker';
+import type { FunctionInvoker } from '../lambda/invoker';
 import { tableDefinitions } from '../tables';
 import type { CfnTemplate } from '../template';
 import { streamMappingsFromTemplate } from './event-source-mappings';
@@ -35,7 +35,7 @@ export class LocalStreams {
 
   /** Starts delivering to the functions; records written before this are delivered too (TRIM_HORIZON). */
   startDelivery(
-    invoker: LambdaInvoker,
+    invoker: FunctionInvoker,
     onFailedBatch: (batch: FailedBatch) => Promise<void>,
     log?: (line: string) => void,
   ): void {

@@ -1,15 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { InvocationResult } from '../../lambda/invoker';
+import type { FunctionInvoker, InvocationResult } from '../../lambda/invoker';
 import { UnknownTargetError, type Delivery, type TargetDispatcher } from '../../targets';
 import { isObject, type JsonObject } from '../eventbridge/input';
 import { AwsServiceError } from '../protocol';
 import type { TaskSpec } from './definition';
 import { TaskFailure, errorMessageOf } from './errors';
 
-/** What invokes functions: the {@link import('../../lambda/invoker').LambdaInvoker} or a test double. */
-export interface LambdaInvokerLike {
-  invoke(functionName: string, event: unknown): Promise<InvocationResult>;
-}
+/** What invokes functions: the runtime's invoker or a test double. */
+export type LambdaInvokerLike = FunctionInvoker;
 
 /** Who is calling an integration: for custom integrations and the execution ARN events carry. */
 export interface IntegrationCall {
