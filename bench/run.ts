@@ -12,6 +12,7 @@ import { startStack, type RunningStack } from '../src/local/stack';
 import { PROJECT_ROOT } from '../src/local/template';
 import { benchMessaging } from './messaging';
 import { benchOrders } from './orders';
+import { benchSaga } from './saga';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     options: {
       operations: { type: 'string', default: '1000' },
       concurrency: { type: 'string', default: '16' },
+      'saga-rate': { type: 'string', default: '10' },
+      'saga-seconds': { type: 'string', default: '10' },
     },
   });
   let stack: RunningStack | undefined;
@@ -60,6 +63,12 @@ async function main(): Promise<void> {
       operations: Number(values.operations),
       concurrency: Number(values.concurrency),
     });
+    const saga = await benchSaga({
+      httpUrl,
+      awsUrl,
+      ratePerSecond: Number(values['saga-rate']),
+      seconds: Number(values['saga-seconds']),
+    });
     const results = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
       stackStartupMs: stack?.startupMs,
       orders,
       messaging,
+      saga,
     };
     const rows: [string, string][] = [
       [
@@ -98,6 +108,18 @@ async function main(): Promise<void> {
       [
         'PutEvents → rule → SQS → consumer',
         `${messaging.putEventsToConsumer.perSecond}/s, delivered ${messaging.putEventsToConsumer.delivered}, lost ${messaging.putEventsToConsumer.lost}, latency p50 ${messaging.putEventsToConsumer.latencyMs.p50} ms, p99 ${messaging.putEventsToConsumer.latencyMs.p99} ms`,
+      ],
+      [
+        `saga at ${saga.offered.ratePerSecond} orders/s for ${saga.offered.seconds} s`,
+        `${JSON.stringify(saga.outcomes)}, ${saga.confirmedPerSecond} confirmed/s`,
+      ],
+      [
+        'request → CONFIRMED',
+        `p50 ${saga.requestToConfirmedMs.p50} ms, p95 ${saga.requestToConfirmedMs.p95} ms, p99 ${saga.requestToConfirmedMs.p99} ms`,
+      ],
+      [
+        'state transitions per happy-path order',
+        `${saga.transitionsPerHappyPathOrder.min}–${saga.transitionsPerHappyPathOrder.max} (goal ≤ 12)`,
       ],
       ...(stack ? ([['stack startup', `${stack.startupMs} ms`]] as [string, string][]) : []),
     ];

@@ -69,24 +69,33 @@ export async function eventually<T>(
   return last;
 }
 
-/** Item counts of the tables the API writes, to prove a rejected request wrote nothing. */
-export async function tableCounts(tables: readonly string[]): Promise<Record<string, number>> {
+/**
+ * What POST /orders writes: new order streams (their version 1) and idempotency claims. Sagas append
+ * to existing streams meanwhile, so whole-table counts would move without any request writing.
+ */
+export async function placeOrderWrites(): Promise<{ orders: number; idempotencyKeys: number }> {
   const client = dynamoDb();
+  const count = async (input: ConstructorParameters<typeof ScanCommand>[0]) => {
+    let total = 0;
+    let startKey: Record<string, never> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
+      );
+      total += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (startKey);
+    return total;
+  };
   try {
-    const counts: Record<string, number> = {};
-    for (const table of tables) {
-      let count = 0;
-      let startKey: Record<string, never> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: startKey }),
-        );
-        count += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
-      } while (startKey);
-      counts[table] = count;
-    }
-    return counts;
+    return {
+      orders: await count({
+        TableName: LOCAL_TABLES.eventStore,
+        FilterExpression: 'version = :first',
+        ExpressionAttributeValues: { ':first': { N: '1' } },
+      }),
+      idempotencyKeys: await count({ TableName: LOCAL_TABLES.idempotency }),
+    };
   } finally {
     client.destroy();
   }

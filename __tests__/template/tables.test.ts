@@ -2,13 +2,15 @@ import { resourcesOfType } from '../../src/local/template';
 import { ciTemplate } from '../support/stack';
 
 describe('compiled template: DynamoDB tables', () => {
-  it('declares the event store, read model, idempotency and notifications tables', async () => {
+  it('declares the tables of every context', async () => {
     const names = resourcesOfType(await ciTemplate(), 'AWS::DynamoDB::Table').map(([id]) => id);
     expect(names.sort()).toEqual([
       'EventStoreTable',
       'IdempotencyTable',
+      'InventoryTable',
       'NotificationsTable',
       'ReadModelTable',
+      'ReviewsTable',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { api, LOCAL_TABLES, tableCounts, validOrder } from '../../support/api';
+import { api, placeOrderWrites, validOrder } from '../../support/api';
 
 const order = validOrder;
 const line = (overrides: Record<string, unknown>) => ({
@@ -384,15 +384,13 @@ const cases: Case[] = [
   },
 ];
 
-const WRITTEN_TABLES = [LOCAL_TABLES.eventStore, LOCAL_TABLES.idempotency];
-
 describe('POST /orders rejects bad input with a structured 4xx and writes nothing', () => {
   it('covers at least 40 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
   });
 
   it.each(cases)('$name → $status $code', async (c) => {
-    const before = await tableCounts(WRITTEN_TABLES);
+    const before = await placeOrderWrites();
     const response = await api<{
       error: { code: string; message: string; details: { path: string; rule: string }[] };
     }>('POST', '/orders', { body: c.body, rawBody: c.rawBody, headers: c.headers });
@@ -406,6 +404,6 @@ describe('POST /orders rejects bad input with a structured 4xx and writes nothin
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.(ts|js):\d+/);
     const found = response.body.error.details.map((d) => [d.path, d.rule]);
     for (const issue of c.issues ?? []) expect(found).toContainEqual([...issue]);
-    expect(await tableCounts(WRITTEN_TABLES)).toEqual(before);
+    expect(await placeOrderWrites()).toEqual(before);
   });
 });

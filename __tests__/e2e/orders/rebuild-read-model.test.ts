@@ -16,10 +16,11 @@ describe('npm run rebuild-read-model', () => {
       [validOrder(), validOrder()].map((body) => api<{ orderId: string }>('POST', '/orders', { body })),
     );
     const ids = [a?.body.orderId as string, b?.body.orderId as string];
+    // Let the saga finish first (nobody stocked these SKUs: it cancels), so only the rebuild changes the views.
     for (const id of ids)
       await eventually(
         () => readModel.get(id),
-        (view) => view?.version === 1,
+        (view) => view?.status === 'CANCELLED',
       );
     const original = await readModel.get(ids[0] as string);
 
@@ -38,6 +39,6 @@ describe('npm run rebuild-read-model', () => {
     );
     expect(stdout).toMatch(/rebuild-read-model: \d+ views rebuilt, 0 streams skipped/);
     expect(await readModel.get(ids[0] as string)).toEqual(original);
-    expect((await readModel.get(ids[1] as string))?.status).toBe('PENDING');
+    expect((await readModel.get(ids[1] as string))?.status).toBe('CANCELLED');
   });
 });

@@ -26,6 +26,9 @@ interface Decoded {
   readonly envelope?: OrderEventEnvelope;
 }
 
+const isOrderStream = (record: DynamoDBRecord): boolean =>
+  record.dynamodb?.Keys?.streamId?.S?.startsWith('order#') === true;
+
 const decode = (record: DynamoDBRecord): Decoded => {
   const image = record.dynamodb?.NewImage;
   if (!image) return { record };
@@ -55,7 +58,8 @@ export async function publishOutbox(
 ): Promise<DynamoDBBatchResponse> {
   const decoded: Decoded[] = [];
   for (const record of event.Records) {
-    if (record.eventName !== 'INSERT') continue;
+    // Only appended order events are published; anything else in the table is not part of the outbox.
+    if (record.eventName !== 'INSERT' || !isOrderStream(record)) continue;
     try {
       decoded.push(decode(record));
     } catch {
