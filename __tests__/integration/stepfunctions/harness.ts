@@ -1,11 +1,10 @@
+import { awsCli } from '../../support/aws-cli';
 /**
  * A private local Step Functions for the integration tests: the real service behind a real `AwsEndpoint` on
  * a free port, a fake function invoker (functions are JS functions; a thrown error becomes a Lambda function
  * error with its `name` as `errorType`, as the Lambda runtime reports it) and a dispatcher whose SQS, SNS
  * and EventBridge ends record what reaches them.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -303,41 +302,6 @@ export async function history(client: SFNClient, executionArn: string): Promise<
 export const types = (events: readonly { type?: string }[]): string[] =>
   events.map((event) => event.type ?? '');
 
-// ---- the AWS CLI ----------------------------------------------------------------------------------
-
-const run = promisify(execFile);
-
-export class UnexpectedSuccess extends Error {
-  override readonly name = 'UnexpectedSuccess';
-}
-
-/** Runs the AWS CLI v1 against the local endpoint with dummy credentials; parses its JSON output. */
-export async function awsCli(url: string, args: string[]): Promise<unknown> {
-  const { stdout } = await run('aws', ['--endpoint-url', url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: REGION,
-      AWS_REGION: REGION,
-      AWS_PAGER: '',
-    },
-    timeout: 30_000,
-  });
-  return stdout.trim() === '' ? undefined : JSON.parse(stdout);
-}
-
-/** Runs the AWS CLI and returns its failure (exit code and stderr), failing the test if it succeeded. */
-export async function awsCliError(url: string, args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await awsCli(url, args);
-  } catch (error) {
-    const failed = error as { code?: number; stderr?: string };
-    return { code: failed.code ?? -1, stderr: failed.stderr ?? '' };
-  }
-  throw new UnexpectedSuccess(`aws ${args.join(' ')} succeeded`);
-}
-
 export interface CliHistoryEvent {
   readonly id: number;
   readonly previousEventId: number;
@@ -360,3 +324,5 @@ export async function cliHistory(
   ])) as { events: CliHistoryEvent[] };
   return result.events;
 }
+
+export { awsCli, awsCliError, UnexpectedSuccess } from '../../support/aws-cli';

@@ -69,3 +69,20 @@ export const xmlError = (error: AwsServiceError, requestId: string): AwsResponse
     `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`,
 });
+
+/** The JSON object of a JSON-protocol request body (`{}` when empty); each service words its own errors. */
+export function parseJsonObject(
+  body: Buffer,
+  errors: { notJson: () => Error; notObject: () => Error },
+): Record<string, unknown> {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw errors.notJson();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.notObject();
+  return parsed as Record<string, unknown>;
+}

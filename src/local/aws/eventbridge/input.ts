@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../protocol';
+import { AwsServiceError, parseJsonObject } from '../protocol';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -9,19 +9,11 @@ export const validationError = (message: string): AwsServiceError =>
   new AwsServiceError('ValidationException', message);
 
 /** The JSON request body; an empty body is `{}`. */
-export function parseJsonBody(body: Buffer): JsonObject {
-  const text = body.toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AwsServiceError('SerializationException', 'The request body is not valid JSON');
-  }
-  if (!isObject(parsed))
-    throw new AwsServiceError('SerializationException', 'The request body is not a JSON object');
-  return parsed;
-}
+export const parseJsonBody = (body: Buffer): JsonObject =>
+  parseJsonObject(body, {
+    notJson: () => new AwsServiceError('SerializationException', 'The request body is not valid JSON'),
+    notObject: () => new AwsServiceError('SerializationException', 'The request body is not a JSON object'),
+  });
 
 export function optionalString(input: JsonObject, key: string): string | undefined {
   const value = input[key];

@@ -1,3 +1,4 @@
+import { parseJsonObject } from '../protocol';
 import { SqsError, invalidParameter, missingParameter } from './errors';
 
 /** A decoded JSON 1.0 request body. */
@@ -6,19 +7,11 @@ export type JsonObject = Readonly<Record<string, unknown>>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const parseJsonBody = (body: Buffer): JsonObject => {
-  const text = body.toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new SqsError('SerializationException', 'The request body is not valid JSON.');
-  }
-  if (!isObject(parsed))
-    throw new SqsError('SerializationException', 'The request body must be a JSON object.');
-  return parsed;
-};
+export const parseJsonBody = (body: Buffer): JsonObject =>
+  parseJsonObject(body, {
+    notJson: () => new SqsError('SerializationException', 'The request body is not valid JSON.'),
+    notObject: () => new SqsError('SerializationException', 'The request body must be a JSON object.'),
+  });
 
 export const optionalString = (input: JsonObject, name: string): string | undefined => {
   const value = input[name];
