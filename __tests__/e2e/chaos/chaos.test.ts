@@ -1,0 +1,14 @@
+import { runChaos } from '../../../scripts/chaos/run';
+import { stackUrls } from '../../support/stack';
+
+describe('chaos: the saga holds under injected faults', () => {
+  it('keeps every invariant over a seeded run of 200 orders', async () => {
+    const lines: string[] = [];
+    const { http, aws, payments } = stackUrls();
+    const result = await runChaos({ http, aws, payments }, 200, 20261126, (line) => lines.push(line));
+    expect(result.orders).toBe(200);
+    expect(result.faults).toBeGreaterThan(0);
+    expect(result.violations).toEqual([]);
+    expect(lines.at(-1)).toBe(`chaos: 200 orders, ${result.faults} faults injected, 0 invariant violations`);
+  }, 600_000);
+});
