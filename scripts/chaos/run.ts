@@ -129,22 +129,36 @@ export async function runChaos(
       await post(`${urls.payments}/__faults`, { failNext: 1, status: 503 });
       providerFaults += 1;
     }
-    const { status, body } = await post(`${urls.http}/orders`, {
-      customerId: `chaos-${order.index % 25}`,
-      items: order.lines,
-      currency: 'EUR',
-      paymentToken: order.token,
-      shippingAddress: {
-        line1: '1 Chaos Street',
-        city: 'Berlin',
-        postalCode: '10115',
-        country: order.country,
-      },
-    });
-    const orderId = (body as { orderId?: string }).orderId;
-    if (status !== 202 || !orderId) throw new RangeError(`POST /orders answered ${status}`);
+    if (random() < 0.1)
+      await control('InjectFault', { kind: 'throttle-dynamodb', functionName: '*', count: 1 });
+    // A client that retries a busy answer with the same Idempotency-Key, as the API asks.
+    const key = `chaos-${seed}-${order.index}-${Date.now().toString(36)}`;
+    let answer: { status: number; body: unknown } = { status: 0, body: undefined };
+    for (let attempt = 1; attempt <= 5 && answer.status !== 202; attempt += 1) {
+      answer = await post(
+        `${urls.http}/orders`,
+        {
+          customerId: `chaos-${order.index % 25}`,
+          items: order.lines,
+          currency: 'EUR',
+          paymentToken: order.token,
+          shippingAddress: {
+            line1: '1 Chaos Street',
+            city: 'Berlin',
+            postalCode: '10115',
+            country: order.country,
+          },
+        },
+        { 'idempotency-key': key },
+      );
+      if (answer.status !== 503) break;
+    }
+    const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
+    if (answer.status !== 202 || !orderId) throw new RangeError(`POST /orders answered ${answer.status}`);
     placed.set(orderId, order);
-    if (order.customerCancels) setTimeout(() => void post(`${urls.http}/orders/${orderId}/cancel`), 200);
+    if (order.customerCancels) {
+      setTimeout(() => void post(`${urls.http}/orders/${orderId}/cancel`).catch(() => undefined), 200);
+    }
     await sleep(200);
   }
 

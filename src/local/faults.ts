@@ -12,8 +12,11 @@ import type { FunctionInvoker, InvocationResult } from './lambda/invoker';
  * system holds under them. Product code has no branch for any of this: faults happen around it.
  * - `crash-after-invoke`: the function runs to completion (its side effects happen), then the
  *   invocation is reported as a crash, as if the process died before answering.
+ * - `throttle-dynamodb`: the next DynamoDB requests are refused with ProvisionedThroughputExceededException
+ *   before they reach the table (`functionName` is `*`); the SDK's retries are what carries callers through.
  */
-export type FaultKind = 'crash-after-invoke';
+export type FaultKind = 'crash-after-invoke' | 'throttle-dynamodb';
+const FAULT_KINDS: readonly FaultKind[] = ['crash-after-invoke', 'throttle-dynamodb'];
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -83,13 +86,17 @@ export class FaultControlService implements LocalAwsService {
     const body = JSON.parse(request.body.toString('utf8') || '{}') as Partial<Fault> & { count?: number };
     switch (request.operation) {
       case 'InjectFault': {
-        if (body.kind !== 'crash-after-invoke' || typeof body.functionName !== 'string') {
+        if (!FAULT_KINDS.includes(body.kind as FaultKind) || typeof body.functionName !== 'string') {
           throw new AwsServiceError(
             'ValidationException',
-            'kind must be crash-after-invoke and functionName a string',
+            `kind must be one of ${FAULT_KINDS.join(', ')} and functionName a string ('*' for throttling)`,
           );
         }
-        this.faults.arm({ kind: body.kind, functionName: body.functionName, remaining: body.count ?? 1 });
+        this.faults.arm({
+          kind: body.kind as FaultKind,
+          functionName: body.functionName,
+          remaining: body.count ?? 1,
+        });
         return jsonResponse({ armed: this.faults.list() });
       }
       case 'ClearFaults':

@@ -61,6 +61,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
     const lambda = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
     const faults = new FaultRegistry();
+    dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
     endpoint

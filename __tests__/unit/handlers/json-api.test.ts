@@ -95,6 +95,22 @@ describe('jsonApi, as API Gateway delivers requests', () => {
     });
   });
 
+  it('answers throttling that outlasted the retries with 503 and Retry-After', async () => {
+    class ProvisionedThroughputExceededException extends Error {
+      override readonly name = 'ProvisionedThroughputExceededException';
+    }
+    const busy = jsonApi(
+      async () => {
+        throw new ProvisionedThroughputExceededException('slow down');
+      },
+      { withBody: false },
+    );
+    const result = await busy(event(undefined), context);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+
   it('answers an unexpected failure with a bare 500 that names the request, not the stack', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const broken = jsonApi(

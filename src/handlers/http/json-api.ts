@@ -10,6 +10,13 @@ import {
   type ErrorBody,
 } from './errors';
 
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
 /** Largest request body accepted, in bytes (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -75,6 +82,12 @@ export function renderError(error: unknown, requestId: string): APIGatewayProxyS
   if (error instanceof HttpRequestError) return json(error.status, errorBody(error.code, error.message));
   if (error instanceof DomainError && STATUS_BY_CODE[error.code]) {
     return json(STATUS_BY_CODE[error.code] as number, errorBody(error.code, error.message, error.details));
+  }
+  // Throttling that outlasted the SDK's own retries: the client may retry (with its Idempotency-Key).
+  if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {
+    return json(503, errorBody('SERVICE_UNAVAILABLE', 'The service is busy; retry shortly'), {
+      'retry-after': '1',
+    });
   }
   // Never leak internals: the log has the stack, the client a request id to quote.
   console.error(

@@ -102,7 +102,20 @@ export class DynamoDbService implements LocalAwsService {
     this.changeListeners.push(listener);
   }
 
+  /** Consulted before each request: true refuses it as throttled (fault injection). */
+  throttle: () => boolean = () => false;
+
   async handle(req: AwsRequest): Promise<AwsResponse> {
+    if (this.throttle()) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+          message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
+        }),
+      };
+    }
     if (!WRITE_OPERATIONS.has(req.operation)) return this.forward(req.operation, req.body, req.headers);
     // Writes go one at a time, so a transaction's writes and its undo never interleave with others.
     return this.lock.run(() => this.handleWrite(req));
