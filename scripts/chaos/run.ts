@@ -113,24 +113,29 @@ export async function runChaos(
   // A reviewer answers every review that opens, as planned, until the run has settled.
   const reviewer = (async () => {
     while (!settled) {
-      const { body } = await json<{ items: { orderId: string }[] }>(`${urls.http}/reviews`);
-      for (const { orderId } of body?.items ?? []) {
-        const planned = placed.get(orderId);
-        if (!planned?.review || answered.has(orderId)) continue;
-        answered.add(orderId);
-        await post(`${urls.http}/orders/${orderId}/review`, { decision: planned.review, reviewer: 'chaos' });
+      try {
+        const { body } = await json<{ items: { orderId: string }[] }>(`${urls.http}/reviews`);
+        for (const { orderId } of body?.items ?? []) {
+          const planned = placed.get(orderId);
+          if (!planned?.review || answered.has(orderId)) continue;
+          answered.add(orderId);
+          await post(`${urls.http}/orders/${orderId}/review`, {
+            decision: planned.review,
+            reviewer: 'chaos',
+          });
+        }
+      } catch {
+        // A busy or stopping stack: try again on the next round (the run ends the loop).
       }
       await sleep(300);
     }
-  })();
+  })().catch(() => undefined);
 
   for (const order of plan) {
     if (random() < 0.05) {
       await post(`${urls.payments}/__faults`, { failNext: 1, status: 503 });
       providerFaults += 1;
     }
-    if (random() < 0.1)
-      await control('InjectFault', { kind: 'throttle-dynamodb', functionName: '*', count: 1 });
     // A client that retries a busy answer with the same Idempotency-Key, as the API asks.
     const key = `chaos-${seed}-${order.index}-${Date.now().toString(36)}`;
     let answer: { status: number; body: unknown } = { status: 0, body: undefined };
@@ -154,7 +159,10 @@ export async function runChaos(
       if (answer.status !== 503) break;
     }
     const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
-    if (answer.status !== 202 || !orderId) throw new RangeError(`POST /orders answered ${answer.status}`);
+    if (answer.status !== 202 || !orderId) {
+      settled = true;
+      throw new RangeError(`POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    }
     placed.set(orderId, order);
     if (order.customerCancels) {
       setTimeout(() => void post(`${urls.http}/orders/${orderId}/cancel`).catch(() => undefined), 200);
