@@ -4,10 +4,10 @@
  * the figures as JSON under bench/results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stackConfigOnFreePorts } from '../src/local/free-ports';
 import { startStack, type RunningStack } from '../src/local/stack';
 import { PROJECT_ROOT } from '../src/local/template';
 import { benchMessaging } from './messaging';
@@ -15,16 +15,6 @@ import { benchOrders } from './orders';
 import { benchSaga } from './saga';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,15 +29,7 @@ async function main(): Promise<void> {
   let httpUrl = process.env.ORDERFLOW_BENCH_HTTP_URL;
   let awsUrl = process.env.ORDERFLOW_BENCH_AWS_URL;
   if (!httpUrl || !awsUrl) {
-    stack = await startStack({
-      host: '127.0.0.1',
-      httpPort: await freePort(),
-      awsPort: await freePort(),
-      lambdaPort: await freePort(),
-      paymentsPort: await freePort(),
-      region: 'us-east-1',
-      stage: 'local',
-    });
+    stack = await startStack(await stackConfigOnFreePorts());
     httpUrl = stack.httpUrl;
     awsUrl = stack.awsUrl;
   }

@@ -1,6 +1,6 @@
 import { startStack, type RunningStack } from '../../src/local/stack';
 import { compileTemplate } from '../../src/local/template';
-import { freePort } from './ports';
+import { stackConfigOnFreePorts } from '../../src/local/free-ports';
 import { CI_PACKAGE_DIR, STACK_ENV } from './paths';
 
 declare global {
@@ -14,15 +14,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   await compileTemplate('ci', CI_PACKAGE_DIR);
-  const stack = await startStack({
-    host: '127.0.0.1',
-    httpPort: await freePort(),
-    awsPort: await freePort(),
-    lambdaPort: await freePort(),
-    paymentsPort: await freePort(),
-    region: 'us-east-1',
-    stage: 'local',
-  });
+  const stack = await startStack(await stackConfigOnFreePorts());
   globalThis.__ORDERFLOW_STACK__ = stack;
   process.env[STACK_ENV.http] = stack.httpUrl;
   process.env[STACK_ENV.aws] = stack.awsUrl;

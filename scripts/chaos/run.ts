@@ -4,9 +4,9 @@
  * queue messages; payment provider 5xx), waits for everything to settle, then checks the saga's
  * invariants. Last line: `chaos: N orders, F faults injected, V invariant violations`.
  */
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { stackConfigOnFreePorts } from '../../src/local/free-ports';
 import { startStack, type RunningStack } from '../../src/local/stack';
 import { checkInvariants, type OrderOutcome } from './invariants';
 import { seededRandom, pick } from './random';
@@ -30,16 +30,6 @@ const CRASHING_FUNCTIONS = [
   'notifyCustomer',
   'shipOrder',
 ];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const response = await fetch(url, init);
@@ -292,15 +282,7 @@ async function main(): Promise<void> {
   const payments = process.env.ORDERFLOW_CHAOS_PAYMENTS_URL;
   let urls = http && aws && payments ? { http, aws, payments } : undefined;
   if (!urls) {
-    stack = await startStack({
-      host: '127.0.0.1',
-      httpPort: await freePort(),
-      awsPort: await freePort(),
-      lambdaPort: await freePort(),
-      paymentsPort: await freePort(),
-      region: 'us-east-1',
-      stage: 'local',
-    });
+    stack = await startStack(await stackConfigOnFreePorts());
     urls = {
       http: stack.httpUrl,
       aws: stack.awsUrl,

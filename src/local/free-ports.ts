@@ -1,0 +1,24 @@
+import { createServer } from 'node:net';
+import type { StackConfig } from './config';
+
+/** A TCP port that was free a moment ago on loopback. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** A local-stage stack configuration on free ports, for tests, benchmarks and the chaos harness. */
+export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
+  host: '127.0.0.1',
+  httpPort: await freePort(),
+  awsPort: await freePort(),
+  lambdaPort: await freePort(),
+  paymentsPort: await freePort(),
+  region: 'us-east-1',
+  stage: 'local',
+});
