@@ -146,7 +146,11 @@ export async function runChaos(
         },
         { 'idempotency-key': key },
       );
-      if (answer.status !== 503) break;
+      // Retried like any transient server failure: 5xx, or serverless-offline's Lambda timeout (a 200 with an error body).
+      const offlineTimeout =
+        answer.status === 200 &&
+        typeof (answer.body as { errorMessage?: unknown })?.errorMessage === 'string';
+      if (answer.status < 500 && !offlineTimeout) break;
     }
     const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
     if (answer.status !== 202 || !orderId) {
