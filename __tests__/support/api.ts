@@ -51,6 +51,38 @@ export const validOrder = (overrides: Record<string, unknown> = {}): Record<stri
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * serverless-offline answers an invocation that ran past its timeout with 200 and an `errorMessage`
+ * body; API Gateway would answer 5xx. Either way a client may retry with its Idempotency-Key.
+ */
+export const isTransientAnswer = (result: { status: number; body: unknown }): boolean =>
+  result.status >= 500 ||
+  (result.status === 200 &&
+    typeof (result.body as { errorMessage?: unknown } | undefined)?.errorMessage === 'string');
+
+let placeSeq = 0;
+/**
+ * Places an order as a well-behaved client does: with an Idempotency-Key, retrying a transient
+ * server failure with the same key (so a retry can never place a second order). Fails loudly on
+ * any answer but 202, so a test's setup cannot silently go on with no order.
+ */
+export async function placeOrder(body: Record<string, unknown> = validOrder()): Promise<string> {
+  const key = `test-${process.pid}-${Date.now().toString(36)}-${(placeSeq += 1)}`;
+  let result: ApiResult<{ orderId?: string }> = { status: 0, headers: new Headers(), body: {} };
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    result = await api<{ orderId?: string }>('POST', '/orders', {
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    if (!isTransientAnswer(result)) break;
+    await sleep(500 * attempt);
+  }
+  if (result.status !== 202 || typeof result.body?.orderId !== 'string') {
+    throw new RangeError(`POST /orders answered ${result.status}: ${JSON.stringify(result.body)}`);
+  }
+  return result.body.orderId;
+}
+
 /** Polls until `accept` holds (eventual consistency of projections), failing with the last value seen. */
 export async function eventually<T>(
   read: () => Promise<T>,

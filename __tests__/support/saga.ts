@@ -1,4 +1,4 @@
-import { api, eventually, validOrder } from './api';
+import { api, eventually, placeOrder, validOrder } from './api';
 import { stackUrls } from './stack';
 
 let skuSeq = 0;
@@ -22,14 +22,7 @@ export interface OrderView {
 export const placeSagaOrder = async (
   lines: { sku: string; quantity: number; unitPrice: number }[],
   overrides: Record<string, unknown> = {},
-) => {
-  const response = await api<{ orderId: string }>('POST', '/orders', {
-    body: validOrder({ items: lines, ...overrides }),
-  });
-  if (response.status !== 202)
-    throw new RangeError(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body.orderId;
-};
+) => placeOrder(validOrder({ items: lines, ...overrides }));
 
 /** Waits until the order's view reaches one of `statuses` (the saga runs asynchronously). */
 export const orderReaches = (orderId: string, statuses: readonly string[], timeoutMs = 45_000) =>

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulid';
 import { PROJECT_ROOT } from '../../../src/local/template';
-import { api, eventually, validOrder } from '../../support/api';
+import { eventually, placeOrder, validOrder } from '../../support/api';
 import {
   cliPutEvent,
   notificationsOf,
@@ -17,12 +17,8 @@ import { stackUrls } from '../../support/stack';
 
 const run = promisify(execFile);
 
-const placeOrder = async (unitPrice = 1000) =>
-  (
-    await api<{ orderId: string }>('POST', '/orders', {
-      body: validOrder({ items: [{ sku: 'SKU-MSG', quantity: 1, unitPrice }] }),
-    })
-  ).body.orderId;
+const placeMessagingOrder = (unitPrice = 1000) =>
+  placeOrder(validOrder({ items: [{ sku: 'SKU-MSG', quantity: 1, unitPrice }] }));
 
 /**
  * Waits for the customer notification of one event, then for the ops queue to settle, and returns the
@@ -40,7 +36,7 @@ async function settledNotifications(orderId: string, eventId: string) {
 
 describe('order outcomes → notifications topic → filtered subscriptions → notifiers', () => {
   it('an event put with `aws events put-events` reaches both notifiers when stock ran out', async () => {
-    const orderId = await placeOrder();
+    const orderId = await placeMessagingOrder();
     const eventId = ulid();
     const result = await cliPutEvent(
       'OrderCancelled',
@@ -56,7 +52,7 @@ describe('order outcomes → notifications topic → filtered subscriptions → 
   });
 
   it('tells only the customer about a cancellation they asked for on a small order', async () => {
-    const orderId = await placeOrder(1000);
+    const orderId = await placeMessagingOrder(1000);
     const eventId = ulid();
     await cliPutEvent(
       'OrderCancelled',
@@ -67,8 +63,8 @@ describe('order outcomes → notifications topic → filtered subscriptions → 
   });
 
   it('tells operations about a confirmed order at or over the total threshold (numeric filter)', async () => {
-    const large = await placeOrder(50_000);
-    const small = await placeOrder(49_999);
+    const large = await placeMessagingOrder(50_000);
+    const small = await placeMessagingOrder(49_999);
     const [largeEvent, smallEvent] = [ulid(), ulid()];
     await cliPutEvent('OrderConfirmed', outcomeEnvelope(large, 'OrderConfirmed', largeEvent));
     await cliPutEvent('OrderConfirmed', outcomeEnvelope(small, 'OrderConfirmed', smallEvent));
@@ -82,7 +78,7 @@ describe('order outcomes → notifications topic → filtered subscriptions → 
   });
 
   it('notifies once per channel when the same event is delivered twice', async () => {
-    const orderId = await placeOrder();
+    const orderId = await placeMessagingOrder();
     const envelope = outcomeEnvelope(orderId, 'OrderCancelled', ulid(), 'PAYMENT_DECLINED');
     await cliPutEvent('OrderCancelled', envelope);
     await cliPutEvent('OrderCancelled', envelope);
@@ -103,7 +99,7 @@ describe('a poison message in a notifier queue', () => {
     const { QueueUrl } = await client.send(
       new GetQueueUrlCommand({ QueueName: 'orderflow-local-customer-notifications' }),
     );
-    const orderId = await placeOrder();
+    const orderId = await placeMessagingOrder();
     const good = (eventId: string) =>
       JSON.stringify({
         eventId,

@@ -7,7 +7,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { api, validOrder } from '../../support/api';
+import { api, placeOrder, validOrder } from '../../support/api';
 import { sqsClient } from '../../support/messaging';
 import { localClientConfig } from '../../support/stack';
 
@@ -47,10 +47,10 @@ describe('the outbox: every stored event reaches the bus', () => {
         (await events.send(new DescribeArchiveCommand({ ArchiveName: 'orderflow-local-archive' })))
           .EventCount ?? 0;
 
-      const placed = await api<{ orderId: string }>('POST', '/orders', { body: validOrder({ customerId }) });
+      const orderId = await placeOrder(validOrder({ customerId }));
       const stored = await api<{ events: { metadata: { eventId: string } }[] }>(
         'GET',
-        `/orders/${placed.body.orderId}/events`,
+        `/orders/${orderId}/events`,
       );
 
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
@@ -59,7 +59,7 @@ describe('the outbox: every stored event reaches the bus', () => {
       expect(event.source).toBe('orderflow.orders');
       expect(event['detail-type']).toBe('OrderPlaced');
       expect(event.detail.metadata).toMatchObject({
-        orderId: placed.body.orderId,
+        orderId,
         version: 1,
         eventId: stored.body.events[0]?.metadata.eventId,
       });

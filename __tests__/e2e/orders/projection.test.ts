@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import { EventStore, toItem } from '../../../src/adapters/dynamodb/event-store';
 import { ReadModel } from '../../../src/adapters/dynamodb/read-model';
 import type { OrderEventEnvelope } from '../../../src/domain/orders';
-import { api, eventually, LOCAL_TABLES, validOrder } from '../../support/api';
+import { api, eventually, LOCAL_TABLES, placeOrder } from '../../support/api';
 import { documentClient, stackUrls, TEST_CREDENTIALS, TEST_REGION } from '../../support/stack';
 
 interface View {
@@ -60,8 +60,7 @@ const view = (orderId: string, accept: (v: View) => boolean) =>
 
 /** An order the saga has finished with (nobody stocked its SKUs, so it ends CANCELLED). */
 async function settledOrder(): Promise<{ orderId: string; events: OrderEventEnvelope[]; view: View }> {
-  const placed = await api<{ orderId: string }>('POST', '/orders', { body: validOrder() });
-  const orderId = placed.body.orderId;
+  const orderId = await placeOrder();
   const settled = await view(orderId, (v) => v.status === 'CANCELLED');
   const events = (await store().load(orderId)) as OrderEventEnvelope[];
   return {

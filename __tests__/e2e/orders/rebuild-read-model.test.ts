@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ReadModel } from '../../../src/adapters/dynamodb/read-model';
 import { PROJECT_ROOT } from '../../../src/local/template';
-import { api, eventually, LOCAL_TABLES, validOrder } from '../../support/api';
+import { eventually, LOCAL_TABLES, placeOrder } from '../../support/api';
 import { documentClient, stackUrls } from '../../support/stack';
 
 const run = promisify(execFile);
@@ -12,10 +12,7 @@ const run = promisify(execFile);
 describe('npm run rebuild-read-model', () => {
   it('restores corrupted and deleted views from the event store', async () => {
     const readModel = new ReadModel(documentClient(), LOCAL_TABLES.readModel);
-    const [a, b] = await Promise.all(
-      [validOrder(), validOrder()].map((body) => api<{ orderId: string }>('POST', '/orders', { body })),
-    );
-    const ids = [a?.body.orderId as string, b?.body.orderId as string];
+    const ids = await Promise.all([placeOrder(), placeOrder()]);
     // Let the saga finish first (nobody stocked these SKUs: it cancels), so only the rebuild changes the views.
     for (const id of ids)
       await eventually(
