@@ -1,3 +1,4 @@
+import { apiFetch } from './api-fetch';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { measure, percentiles, round, type Throughput } from './stats';
@@ -70,7 +71,7 @@ export async function benchOrders(options: OrdersBenchOptions) {
   const placed: { id: string; at: number }[] = [];
   const burstStarted = performance.now();
   const postOrders = await measure(n, c, async (i) => {
-    const response = await fetch(`${options.httpUrl}/orders`, {
+    const response = await apiFetch(`${options.httpUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: orderBody(i),
@@ -87,7 +88,7 @@ export async function benchOrders(options: OrdersBenchOptions) {
     const deadline = performance.now() + 60_000;
     let seen = false;
     while (!seen && performance.now() < deadline) {
-      seen = (await fetch(`${options.httpUrl}/orders/${id}`)).status === 200;
+      seen = (await apiFetch(`${options.httpUrl}/orders/${id}`)).status === 200;
       if (!seen) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     if (seen) lags.push(performance.now() - at);
@@ -101,7 +102,7 @@ export async function benchOrders(options: OrdersBenchOptions) {
   while (pending.length > 0 && performance.now() < terminalBy) {
     const still: string[] = [];
     for (const id of pending) {
-      const response = await fetch(`${options.httpUrl}/orders/${id}`);
+      const response = await apiFetch(`${options.httpUrl}/orders/${id}`);
       const status = response.status === 200 ? ((await response.json()) as { status: string }).status : '';
       if (status !== 'CONFIRMED' && status !== 'CANCELLED') still.push(id);
     }

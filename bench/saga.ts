@@ -1,3 +1,4 @@
+import { apiFetch } from './api-fetch';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { percentiles, round } from './stats';
 
@@ -17,7 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function benchSaga(options: SagaBenchOptions) {
   const sku = `BENCH-SAGA-${Date.now().toString(36)}`.toUpperCase();
-  await fetch(`${options.httpUrl}/inventory/${sku}`, {
+  await apiFetch(`${options.httpUrl}/inventory/${sku}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ available: 1_000_000 }),
@@ -31,7 +32,7 @@ export async function benchSaga(options: SagaBenchOptions) {
   const follow = async (i: number) => {
     await sleep((i * 1000) / options.ratePerSecond);
     const t0 = performance.now();
-    const response = await fetch(`${options.httpUrl}/orders`, {
+    const response = await apiFetch(`${options.httpUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -46,7 +47,7 @@ export async function benchSaga(options: SagaBenchOptions) {
     orderIds.push(orderId);
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const view = await fetch(`${options.httpUrl}/orders/${orderId}`);
+      const view = await apiFetch(`${options.httpUrl}/orders/${orderId}`);
       const status = view.status === 200 ? ((await view.json()) as { status: string }).status : 'PENDING';
       if (status === 'CONFIRMED' || status === 'CANCELLED') {
         outcomes[status] = (outcomes[status] ?? 0) + 1;

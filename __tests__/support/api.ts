@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { bearer } from '../../src/local/auth/dev-token';
 import { dynamoDb, stackUrls } from './stack';
 
 export interface ApiResult<T = unknown> {
@@ -7,17 +8,31 @@ export interface ApiResult<T = unknown> {
   readonly body: T;
 }
 
-/** One HTTP call to the offline API; the body comes back parsed when it is JSON. */
+// Tests act as an operator (both scopes) unless they say otherwise; the authorization tests do.
+let operatorAuthorization: string | undefined;
+const operator = () => (operatorAuthorization ??= bearer({ role: 'admin', subject: 'test-operator' }));
+
+/**
+ * One HTTP call to the offline API; the body comes back parsed when it is JSON. It carries an
+ * operator's bearer token unless `headers.authorization` is given (`null` sends none).
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
-  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    authorization?: string | null;
+  } = {},
 ): Promise<ApiResult<T>> {
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
+  const authorization = options.authorization === undefined ? operator() : options.authorization;
   const response = await fetch(`${stackUrls().http}${path}`, {
     method,
     headers: {
       ...(hasBody && options.rawBody === undefined ? { 'content-type': 'application/json' } : {}),
+      ...(authorization === null ? {} : { authorization }),
       ...options.headers,
     },
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),

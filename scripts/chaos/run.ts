@@ -11,6 +11,7 @@ import { startStack, type RunningStack } from '../../src/local/stack';
 import { checkInvariants, type OrderOutcome } from './invariants';
 import { seededRandom, pick } from './random';
 import { CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
+import { bearer } from '../../src/local/auth/dev-token';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -31,8 +32,14 @@ const CRASHING_FUNCTIONS = [
   'shipOrder',
 ];
 
+// The chaos client acts as an operator: it places orders and also answers reviews.
+const AUTHORIZATION = bearer({ role: 'admin', subject: 'chaos-operator' });
+
 async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, init);
+  const response = await fetch(url, {
+    ...init,
+    headers: { authorization: AUTHORIZATION, ...(init?.headers as Record<string, string> | undefined) },
+  });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -1,5 +1,6 @@
 import type { CfnTemplate } from './template';
 import { arnOfResource, LOCAL_ACCOUNT_ID, UnresolvableArnError } from './template-arns';
+import { localAppClientId, localUserPoolId } from './auth/local-user-pool';
 
 export interface IntrinsicContext {
   readonly region: string;
@@ -35,6 +36,10 @@ function ref(template: CfnTemplate, id: string, ctx: IntrinsicContext): string {
       return literal(template, id, 'Name');
     case 'AWS::KMS::Key':
       return localKeyId(id);
+    case 'AWS::Cognito::UserPool':
+      return localUserPoolId(ctx.region, id);
+    case 'AWS::Cognito::UserPoolClient':
+      return localAppClientId(id);
     default:
       return arnOfResource(template, id, ctx.region);
   }

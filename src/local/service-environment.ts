@@ -5,7 +5,12 @@ import { resolveIntrinsic } from './intrinsics';
 export interface ServerlessLike {
   readonly service: {
     readonly service: string;
-    readonly provider: { region?: string; stage?: string; environment?: Record<string, unknown> };
+    readonly provider: {
+      region?: string;
+      stage?: string;
+      environment?: Record<string, unknown>;
+      httpApi?: { authorizers?: Record<string, { issuerUrl?: unknown; audience?: unknown }> };
+    };
     readonly functions: Record<string, { name?: string; environment?: Record<string, unknown> }>;
     readonly resources?: { Resources?: Record<string, CfnResource> };
     /** serverless-step-functions' section. */
@@ -71,4 +76,13 @@ export function resolveServiceEnvironment(serverless: ServerlessLike): void {
   };
   resolveAll(template, serverless.service.provider.environment, ctx);
   for (const fn of Object.values(serverless.service.functions)) resolveAll(template, fn.environment, ctx);
+  // serverless-offline compares a token's `iss` and `aud` with these as plain strings.
+  for (const authorizer of Object.values(serverless.service.provider.httpApi?.authorizers ?? {})) {
+    if (authorizer.issuerUrl !== undefined)
+      authorizer.issuerUrl = String(resolveIntrinsic(template, authorizer.issuerUrl, ctx));
+    if (authorizer.audience !== undefined)
+      authorizer.audience = [authorizer.audience]
+        .flat()
+        .map((a) => String(resolveIntrinsic(template, a, ctx)));
+  }
 }
