@@ -98,11 +98,14 @@ export async function placeOrder(body: Record<string, unknown> = validOrder()): 
   return result.body.orderId;
 }
 
-/** Polls until `accept` holds (eventual consistency of projections), failing with the last value seen. */
+/**
+ * Polls until `accept` holds (eventual consistency of projections), failing with the last value seen.
+ * The default wait is generous because a shared CI machine can lag a projection by several seconds.
+ */
 export async function eventually<T>(
   read: () => Promise<T>,
   accept: (value: T) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 25_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
