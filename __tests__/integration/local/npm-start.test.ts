@@ -32,6 +32,9 @@ describe('npm start', () => {
     );
     const health = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/health`);
     expect(health.status).toBe(200);
+    // Authorization is on by default.
+    const anonymous = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/orders?customerId=nobody`);
+    expect(anonymous.status).toBe(401);
     cli.child.kill('SIGTERM');
     expect(await cli.exit).toBe(0);
     expect(cli.stdoutLines.filter((line) => line.trim() !== '')).toEqual([cli.readyLine]);
@@ -62,6 +65,21 @@ describe('npm start', () => {
       expect(Item).toEqual(item);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves without authorization when ORDERFLOW_NO_AUTH=true, for quick experiments', async () => {
+    const env = { ...(await portsEnv()), ORDERFLOW_NO_AUTH: 'true' };
+    const cli = await startCli(env);
+    try {
+      const anonymous = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/orders?customerId=nobody`);
+      expect({ status: anonymous.status, body: await anonymous.json() }).toEqual({
+        status: 200,
+        body: { items: [] },
+      });
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exit;
     }
   });
 
