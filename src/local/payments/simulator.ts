@@ -77,6 +77,12 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
+const timeoutAnswer = new SimulatorHttpError(
+  504,
+  'timeout',
+  'The card network did not answer in time',
+).toResponse();
+
 const newId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll('-', '')}`;
 
 /**
@@ -93,6 +99,7 @@ export class PaymentSimulator {
   private readonly routes: readonly Route[];
   private readonly timeoutDelayMs: number;
   private faults = { remaining: 0, status: 503 };
+  private delays = { remaining: 0, ms: 0 };
   private boundPort = 0;
   private boundUrl = '';
   private closing: Promise<void> | undefined;
@@ -157,9 +164,13 @@ export class PaymentSimulator {
         pattern: /^\/__faults$/,
         mutating: false,
         handle: (ctx) => {
-          const { failNext, status } = parseFaultRequest(parseJsonObject(ctx.raw));
-          this.faults = { remaining: failNext, status };
-          return { status: 200, body: { failNext, status } };
+          const fault = parseFaultRequest(parseJsonObject(ctx.raw));
+          if (fault.kind === 'delay') {
+            this.delays = { remaining: fault.delayNext, ms: fault.delayMs };
+            return { status: 200, body: { delayNext: fault.delayNext, delayMs: fault.delayMs } };
+          }
+          this.faults = { remaining: fault.failNext, status: fault.status };
+          return { status: 200, body: { failNext: fault.failNext, status: fault.status } };
         },
       },
       {
@@ -168,6 +179,7 @@ export class PaymentSimulator {
         mutating: false,
         handle: () => {
           this.faults = { remaining: 0, status: 503 };
+          this.delays = { remaining: 0, ms: 0 };
           return { status: 200, body: { failNext: 0 } };
         },
       },
@@ -198,6 +210,7 @@ export class PaymentSimulator {
     this.idempotency.clear();
     this.ledgerBook.clear();
     this.faults = { remaining: 0, status: 503 };
+    this.delays = { remaining: 0, ms: 0 };
   }
 
   /** Stops listening; held requests and open connections are ended, not left to their timers. */
@@ -280,21 +293,28 @@ export class PaymentSimulator {
     return { route: found.route, id };
   }
 
-  private handle(ctx: RequestContext): Outcome {
+  /** The outcome, and how long to hold its answer back (an injected delay). */
+  private handle(ctx: RequestContext): { outcome: Outcome; delayMs: number } {
     const { route, id } = this.route(ctx);
     if (route.mutating && this.faults.remaining > 0) {
       this.faults.remaining -= 1;
       throw new SimulatorHttpError(this.faults.status, 'injected_fault', 'Fault injected by POST /__faults');
     }
-    return route.handle(ctx, id);
+    let delayMs = 0;
+    if (route.mutating && this.delays.remaining > 0) {
+      this.delays.remaining -= 1;
+      delayMs = this.delays.ms;
+    }
+    return { outcome: route.handle(ctx, id), delayMs };
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let outcome: Outcome;
+    let delayMs = 0;
     try {
       const url = new URL(req.url ?? '/', 'http://simulator.invalid');
       const raw = await readBody(req);
-      outcome = this.handle({ req, res, path: url.pathname, query: url.searchParams, raw });
+      ({ outcome, delayMs } = this.handle({ req, res, path: url.pathname, query: url.searchParams, raw }));
     } catch (error) {
       outcome =
         error instanceof SimulatorHttpError
@@ -305,12 +325,13 @@ export class PaymentSimulator {
               error instanceof Error ? error.message : String(error),
             ).toResponse();
     }
-    if (outcome === HOLD) this.hold(res);
+    if (outcome === HOLD) this.hold(res, this.timeoutDelayMs, timeoutAnswer);
+    else if (delayMs > 0) this.hold(res, delayMs, outcome);
     else this.send(res, outcome);
   }
 
-  /** Answers 504 after the timeout delay, unless the client gives up or the simulator closes first. */
-  private hold(res: ServerResponse): void {
+  /** Answers `answer` after `delayMs`, unless the client gives up or the simulator closes first. */
+  private hold(res: ServerResponse, delayMs: number, answer: SimResponse): void {
     // A client already gone, or a simulator closing, would leave the timer to run for nothing.
     if (this.closing || res.destroyed) {
       res.destroy();
@@ -320,11 +341,8 @@ export class PaymentSimulator {
       res,
       timer: setTimeout(() => {
         this.held.delete(request);
-        this.send(
-          res,
-          new SimulatorHttpError(504, 'timeout', 'The card network did not answer in time').toResponse(),
-        );
-      }, this.timeoutDelayMs),
+        this.send(res, answer);
+      }, delayMs),
     };
     this.held.add(request);
     res.on('close', () => {

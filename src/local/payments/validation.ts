@@ -18,10 +18,23 @@ export interface AmountRequest {
   readonly amount?: number;
 }
 
-export interface FaultRequest {
+/** Fail the next money-moving requests with an error status. */
+export interface FailFaultRequest {
+  readonly kind: 'fail';
   readonly failNext: number;
   readonly status: number;
 }
+
+/** Run the next money-moving requests, but answer them only after `delayMs`: a client with a shorter timeout sees a timeout although the provider acted. */
+export interface DelayFaultRequest {
+  readonly kind: 'delay';
+  readonly delayNext: number;
+  readonly delayMs: number;
+}
+
+export type FaultRequest = FailFaultRequest | DelayFaultRequest;
+
+const MAX_FAULT_DELAY_MS = 60_000;
 
 /** The request body as a JSON object; an empty body is `{}`. */
 export function parseJsonObject(raw: string): JsonObject {
@@ -95,6 +108,22 @@ export function parseEmptyRequest(body: JsonObject): Record<string, never> {
 }
 
 export function parseFaultRequest(body: JsonObject): FaultRequest {
+  if ('delayNext' in body) {
+    onlyFields(body, ['delayNext', 'delayMs']);
+    const { delayNext, delayMs = 5_000 } = body;
+    if (typeof delayNext !== 'number' || !Number.isSafeInteger(delayNext) || delayNext < 1) {
+      throw invalidRequest('delayNext must be a positive integer', 'delayNext');
+    }
+    if (
+      typeof delayMs !== 'number' ||
+      !Number.isInteger(delayMs) ||
+      delayMs < 1 ||
+      delayMs > MAX_FAULT_DELAY_MS
+    ) {
+      throw invalidRequest(`delayMs must be a whole number of ms, 1-${MAX_FAULT_DELAY_MS}`, 'delayMs');
+    }
+    return { kind: 'delay', delayNext, delayMs };
+  }
   onlyFields(body, ['failNext', 'status']);
   const { failNext, status = 503 } = body;
   if (typeof failNext !== 'number' || !Number.isSafeInteger(failNext) || failNext < 1) {
@@ -103,7 +132,7 @@ export function parseFaultRequest(body: JsonObject): FaultRequest {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     throw invalidRequest('status must be an HTTP error status (400-599)', 'status');
   }
-  return { failNext, status };
+  return { kind: 'fail', failNext, status };
 }
 
 /** The Idempotency-Key header, required on every money-moving request. */

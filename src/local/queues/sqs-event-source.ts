@@ -1,4 +1,5 @@
 import type { SqsService, ReceivedMessage } from '../aws/sqs/service';
+import type { DeliveryFaults } from '../faults';
 import type { FunctionInvoker } from '../lambda/invoker';
 import { resolveArn } from '../template-arns';
 import { referencedName } from '../template-refs';
@@ -83,6 +84,7 @@ export class SqsEventSource {
     private readonly invoker: FunctionInvoker,
     private readonly region: string,
     private readonly log?: (line: string) => void,
+    private readonly faults?: DeliveryFaults,
   ) {}
 
   start(): void {
@@ -124,11 +126,17 @@ export class SqsEventSource {
   }
 
   private async deliver(messages: ReceivedMessage[]): Promise<void> {
+    const functionName = this.mapping.functionName;
+    const event = { Records: messages.map((message) => toRecord(message, this.region)) };
     let failedIds: Set<string>;
     try {
-      const result = await this.invoker.invoke(this.mapping.functionName, {
-        Records: messages.map((message) => toRecord(message, this.region)),
-      });
+      const delay = this.faults?.delayMs('delay-sqs-message', functionName) ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      let result = await this.invoker.invoke(functionName, event);
+      // An injected duplicate: the same messages (same MessageIds) handed over again before deletion.
+      if (!result.functionError && this.faults?.duplicate('duplicate-sqs-message', functionName)) {
+        result = await this.invoker.invoke(functionName, event);
+      }
       if (result.functionError) {
         this.log?.(`${this.mapping.functionName}: ${result.functionError} ${JSON.stringify(result.payload)}`);
         return;

@@ -1,3 +1,4 @@
+import type { DeliveryFaults } from '../faults';
 import type { FunctionInvoker } from '../lambda/invoker';
 import type { StreamMapping } from './event-source-mappings';
 import type { StreamLog, StreamRecord } from './stream-log';
@@ -13,6 +14,8 @@ export interface PollerOptions {
   readonly onFailedBatch: (batch: FailedBatch) => Promise<void>;
   readonly log?: (line: string) => void;
   readonly maxBackoffMs?: number;
+  /** Injected faults: a handled batch delivered again. */
+  readonly faults?: DeliveryFaults;
 }
 
 interface BatchResponse {
@@ -65,6 +68,8 @@ export class StreamPoller {
       if (batch.length === 0) continue;
       const failedAt = await this.deliver(batch);
       if (failedAt === undefined) {
+        // An injected duplicate: the checkpoint is not moved, so the same batch is delivered again.
+        if (this.options.faults?.duplicate('duplicate-stream-record', this.mapping.functionName)) continue;
         this.position += batch.length;
         attempts = 0;
         if (this.position >= bisectUntil) limit = this.mapping.batchSize;

@@ -1,4 +1,5 @@
 import type { DynamoDbService } from '../aws/dynamodb';
+import type { DeliveryFaults } from '../faults';
 import type { FunctionInvoker } from '../lambda/invoker';
 import { tableDefinitions } from '../tables';
 import type { CfnTemplate } from '../template';
@@ -38,6 +39,7 @@ export class LocalStreams {
     invoker: FunctionInvoker,
     onFailedBatch: (batch: FailedBatch) => Promise<void>,
     log?: (line: string) => void,
+    faults?: DeliveryFaults,
   ): void {
     for (const mapping of streamMappingsFromTemplate(this.template, this.region)) {
       const stream = this.logs.get(mapping.tableName);
@@ -45,6 +47,7 @@ export class LocalStreams {
       const poller = new StreamPoller(mapping, stream, {
         invoker,
         log,
+        faults,
         onFailedBatch: async (batch) => {
           this.failedBatches.push(batch);
           await onFailedBatch(batch);

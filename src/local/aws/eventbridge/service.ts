@@ -1,3 +1,4 @@
+import type { DeliveryFaults } from '../../faults';
 import { LOCAL_ACCOUNT_ID } from '../../template-arns';
 import type { CfnTemplate } from '../../template';
 import { UnknownTargetError, type Delivery, type TargetDispatcher, type TargetHandler } from '../../targets';
@@ -94,6 +95,8 @@ export interface EventBridgeServiceOptions {
   readonly onDeliveryFailure?: (failure: EventDeliveryFailure) => void;
   /** Backoff between retries, real time. Default 100 ms doubling up to 5 s, with jitter. */
   readonly retryDelay?: RetryDelay;
+  /** Injected faults: deliveries to targets delayed or duplicated. */
+  readonly faults?: DeliveryFaults;
 }
 
 /** One event to put as an AWS service would (any `source`, `aws.` included): for tests and local integrations. */
@@ -155,6 +158,7 @@ export class EventBridgeService implements LocalAwsService {
   private readonly onDeliveryFailure: (failure: EventDeliveryFailure) => void;
   private readonly retryDelay: RetryDelay;
   private readonly pending: PendingWork;
+  private readonly faults: DeliveryFaults | undefined;
   readonly region: string;
   readonly accountId: string;
 
@@ -166,6 +170,7 @@ export class EventBridgeService implements LocalAwsService {
     this.dispatcher = options.dispatcher;
     this.onDeliveryFailure = options.onDeliveryFailure ?? logFailure;
     this.retryDelay = options.retryDelay ?? { baseMs: 100, maxMs: 5_000 };
+    this.faults = options.faults;
     this.pending = new PendingWork((error) =>
       process.stderr.write(`orderflow events: delivery crashed: ${errorMessageOf(error)}\n`),
     );
@@ -807,17 +812,26 @@ export class EventBridgeService implements LocalAwsService {
       ...(fifo ? { messageDeduplicationId: event.id } : {}),
     };
     const policy = { ...DEFAULT_RETRY_POLICY, ...target.RetryPolicy };
-    const outcome = await withRetries(
-      this.pending,
-      {
-        maxRetries: policy.MaximumRetryAttempts,
-        deadline: receivedAt + policy.MaximumEventAgeInSeconds * 1000,
-        clock: this.clock,
-        delay: (retry) => retryDelayMs(this.retryDelay, retry),
-        retriable: isRetriableTargetError,
-      },
-      () => this.dispatcher.deliver(target.Arn, delivery),
-    );
+    const consumer = target.Arn.split(':').pop() ?? target.Arn;
+    const delay = this.faults?.delayMs('delay-eventbridge-event', consumer) ?? 0;
+    if (delay > 0 && !(await this.pending.sleep(delay))) return;
+    const send = () =>
+      withRetries(
+        this.pending,
+        {
+          maxRetries: policy.MaximumRetryAttempts,
+          deadline: receivedAt + policy.MaximumEventAgeInSeconds * 1000,
+          clock: this.clock,
+          delay: (retry) => retryDelayMs(this.retryDelay, retry),
+          retriable: isRetriableTargetError,
+        },
+        () => this.dispatcher.deliver(target.Arn, delivery),
+      );
+    let outcome = await send();
+    // An injected duplicate: EventBridge delivers at least once, so the target may see the event twice.
+    if (outcome.delivered && this.faults?.duplicate('duplicate-eventbridge-event', consumer)) {
+      outcome = await send();
+    }
     if (outcome.delivered) return;
     if (this.pending.isClosed && outcome.exhausted === undefined && isRetriableTargetError(outcome.error))
       return;
