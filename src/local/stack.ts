@@ -55,16 +55,12 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
     const sqs = new SqsService({ region: config.region });
-    const dispatcher = new TargetDispatcher(endpoint.requests);
+    const dispatcher = new TargetDispatcher();
     const faults = new FaultRegistry();
     const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
-    const lambda = new LambdaInvoker(
-      `http://${config.host}:${config.lambdaPort}`,
-      config.region,
-      endpoint.requests,
-    );
+    const lambda = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
     dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
