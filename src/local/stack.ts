@@ -55,12 +55,16 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
     const sqs = new SqsService({ region: config.region });
-    const dispatcher = new TargetDispatcher();
-    const faults = new FaultRegistry();
-    const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
+    const dispatcher = new TargetDispatcher(endpoint.requests);
+    const eventBridge = new EventBridgeService({ region: config.region, dispatcher });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
-    const lambda = new LambdaInvoker(`http://${config.host}:${config.lambdaPort}`, config.region);
+    const lambda = new LambdaInvoker(
+      `http://${config.host}:${config.lambdaPort}`,
+      config.region,
+      endpoint.requests,
+    );
+    const faults = new FaultRegistry();
     dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
@@ -132,10 +136,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
         });
       }
     };
-    streams.startDelivery(invoker, onFailedBatch, options.log, faults);
+    streams.startDelivery(invoker, onFailedBatch, options.log);
     const queueSources = queueMappingsFromTemplate(template, config.region)
       .filter((mapping) => mapping.enabled)
-      .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log, faults));
+      .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log));
     for (const source of queueSources) source.start();
     cleanups.unshift(async () => {
       await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);

@@ -1,3 +1,5 @@
+import type { RequestCounter } from './metrics/request-counter';
+
 /** One message handed to a target (a queue, a topic, a function, a state machine). */
 export interface Delivery {
   readonly body: string;
@@ -22,6 +24,9 @@ export class UnknownTargetError extends Error {
 export class TargetDispatcher {
   private readonly handlers = new Map<string, TargetHandler>();
 
+  /** `counter` counts deliveries per target service: on AWS each is a billed request (a message, an event...). */
+  constructor(private readonly counter?: RequestCounter) {}
+
   register(service: TargetService, handler: TargetHandler): this {
     this.handlers.set(service, handler);
     return this;
@@ -31,6 +36,7 @@ export class TargetDispatcher {
     const service = arn.split(':')[2] ?? '';
     const handler = this.handlers.get(service);
     if (!handler) throw new UnknownTargetError(`No local service delivers to ${arn}`);
+    this.counter?.countDelivery(service);
     await handler(arn, delivery);
   }
 }

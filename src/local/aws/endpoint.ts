@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RequestCounterControlService } from '../metrics/request-counter-control';
+import { RequestCounter } from '../metrics/request-counter';
 import { AwsServiceError, jsonError, xmlError, type AwsResponse, type LocalAwsService } from './protocol';
 
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -36,6 +38,12 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 export class AwsEndpoint {
   private readonly services: LocalAwsService[] = [];
   private server: Server | undefined;
+  /** What the endpoint served, readable through the control API (OrderflowLocal.GetRequestCounts). */
+  readonly requests = new RequestCounter();
+
+  constructor() {
+    this.register(new RequestCounterControlService(this.requests));
+  }
 
   register(service: LocalAwsService): this {
     this.services.push(service);
@@ -67,8 +75,12 @@ export class AwsEndpoint {
       const dot = target.lastIndexOf('.');
       const prefix = dot >= 0 ? target.slice(0, dot) : target;
       const operation = dot >= 0 ? target.slice(dot + 1) : '';
+      // A service that names its operations takes them before one that takes its whole prefix.
+      const withPrefix = this.services.filter((s) => s.jsonTargetPrefix === prefix);
       return {
-        service: this.services.find((s) => s.jsonTargetPrefix === prefix),
+        service:
+          withPrefix.find((s) => s.jsonOperations?.has(operation)) ??
+          withPrefix.find((s) => !s.jsonOperations),
         operation,
         protocol: 'json',
       };
@@ -92,6 +104,7 @@ export class AwsEndpoint {
     });
     let protocol: RoutedRequest['protocol'] = 'json';
     let response: AwsResponse;
+    let counted: { service: string; operation: string; body: Buffer } | undefined;
     try {
       const body = await readBody(req);
       const target = req.headers['x-amz-target'];
@@ -106,6 +119,10 @@ export class AwsEndpoint {
           'UnknownOperationException',
           `The local endpoint does not implement ${routed.operation || 'this request'} (target ${String(target ?? 'none')})`,
         );
+      }
+      // The control API's own requests are not part of what the system does.
+      if (!routed.service.name.startsWith('orderflow-local')) {
+        counted = { service: routed.service.name, operation: routed.operation, body };
       }
       response = await routed.service.handle({
         operation: routed.operation,
@@ -124,6 +141,8 @@ export class AwsEndpoint {
             );
       response = protocol === 'query' ? xmlError(awsError, requestId) : jsonError(awsError);
     }
+    // Refused requests are counted too: AWS bills a write whose condition failed.
+    if (counted) this.requests.countRequest(counted.service, counted.operation, counted.body, response.body);
     if (res.headersSent || res.destroyed) return;
     res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': requestId });
     res.end(response.body);

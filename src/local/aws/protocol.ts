@@ -19,6 +19,8 @@ export interface AwsResponse {
 export interface LocalAwsService {
   readonly name: string;
   readonly jsonTargetPrefix?: string;
+  /** The operations it serves under its prefix, when it shares the prefix with another service. */
+  readonly jsonOperations?: ReadonlySet<string>;
   readonly queryActions?: ReadonlySet<string>;
   handle(request: AwsRequest): Promise<AwsResponse>;
   close?(): Promise<void>;

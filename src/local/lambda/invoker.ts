@@ -1,4 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { RequestCounter } from '../metrics/request-counter';
 
 export interface InvocationResult {
   /** Set when the function threw or timed out (Lambda's `FunctionError`). */
@@ -41,7 +42,12 @@ export interface FunctionInvoker {
 export class LambdaInvoker implements FunctionInvoker {
   private readonly client: LambdaClient;
 
-  constructor(endpoint: string, region: string) {
+  /** `counter` counts each invocation per function (the bench's Lambda invocations per order). */
+  constructor(
+    endpoint: string,
+    region: string,
+    private readonly counter?: RequestCounter,
+  ) {
     this.client = new LambdaClient({
       endpoint,
       region,
@@ -51,8 +57,17 @@ export class LambdaInvoker implements FunctionInvoker {
   }
 
   async invoke(functionName: string, event: unknown): Promise<InvocationResult> {
-    const response = await this.client.send(
-      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
+    const started = performance.now();
+    const response = await this.client
+      .send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }))
+      .catch((error: unknown) => {
+        this.counter?.countInvocation(functionName, performance.now() - started, true);
+        throw error;
+      });
+    this.counter?.countInvocation(
+      functionName,
+      performance.now() - started,
+      response.FunctionError !== undefined,
     );
     const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : '';
     let payload: unknown = text;
