@@ -56,7 +56,8 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     ]);
     const sqs = new SqsService({ region: config.region });
     const dispatcher = new TargetDispatcher(endpoint.requests);
-    const eventBridge = new EventBridgeService({ region: config.region, dispatcher });
+    const faults = new FaultRegistry();
+    const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
     const lambda = new LambdaInvoker(
@@ -64,7 +65,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       config.region,
       endpoint.requests,
     );
-    const faults = new FaultRegistry();
     dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
@@ -136,10 +136,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
         });
       }
     };
-    streams.startDelivery(invoker, onFailedBatch, options.log);
+    streams.startDelivery(invoker, onFailedBatch, options.log, faults);
     const queueSources = queueMappingsFromTemplate(template, config.region)
       .filter((mapping) => mapping.enabled)
-      .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log));
+      .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log, faults));
     for (const source of queueSources) source.start();
     cleanups.unshift(async () => {
       await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);
