@@ -2,66 +2,109 @@ export interface OrderOutcome {
   readonly orderId: string;
   readonly status: string;
   readonly total: number;
-  readonly lines: { sku: string; quantity: number }[];
+  readonly lines: readonly { sku: string; quantity: number }[];
   readonly executions: number;
   readonly ledger: { captured: number; refunded: number };
-  readonly versions: number[];
-  readonly viewVersion: number;
-  readonly customerNotifications: number;
+  readonly versions: readonly number[];
+  /** The read model's view, as the API serves it. */
+  readonly view: Readonly<Record<string, unknown>>;
+  /** The view folded from the event store, or why the stream could not be folded. */
+  readonly folded: Readonly<Record<string, unknown>> | { readonly foldError: string };
+  readonly notifications: readonly { channel: string; eventId: string }[];
+}
+
+/** A message found in a dead-letter queue during the run, with the orders its body names. */
+export interface DeadLetter {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly orderIds: readonly string[];
 }
 
 export interface Violation {
-  readonly invariant: string;
+  readonly invariant: Invariant;
   readonly detail: string;
+}
+
+export const INVARIANTS = [
+  'terminal',
+  'one saga',
+  'stock',
+  'money',
+  'gapless',
+  'read model',
+  'notified once',
+  'dlq accounted',
+] as const;
+export type Invariant = (typeof INVARIANTS)[number];
+
+export type StockLevels = ReadonlyMap<string, { initial: number; available: number; reserved: number }>;
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function readModelDiffers(o: OrderOutcome): string | undefined {
+  if ('foldError' in o.folded) return `${o.orderId} events do not fold: ${String(o.folded.foldError)}`;
+  const differing = Object.keys(o.folded).filter(
+    (key) => !sameJson(o.view[key], (o.folded as Record<string, unknown>)[key]),
+  );
+  if (differing.length === 0) return undefined;
+  return `${o.orderId} view differs from the fold in ${differing
+    .map(
+      (key) =>
+        `${key} (${JSON.stringify(o.view[key])} ≠ ${JSON.stringify((o.folded as Record<string, unknown>)[key])})`,
+    )
+    .join(', ')}`;
 }
 
 /** The saga's promises, checked once everything has settled. */
 export function checkInvariants(
   outcomes: readonly OrderOutcome[],
-  stock: ReadonlyMap<string, { initial: number; available: number; reserved: number }>,
+  stock: StockLevels,
+  deadLetters: readonly DeadLetter[] = [],
 ): Violation[] {
   const violations: Violation[] = [];
+  const add = (invariant: Invariant, detail: string) => violations.push({ invariant, detail });
   const confirmedBySku = new Map<string, number>();
+  const complete = new Set<string>();
   for (const o of outcomes) {
-    if (o.status !== 'CONFIRMED' && o.status !== 'CANCELLED') {
-      violations.push({ invariant: 'terminal', detail: `${o.orderId} ended ${o.status}` });
-    }
-    if (o.executions !== 1)
-      violations.push({ invariant: 'one saga', detail: `${o.orderId} has ${o.executions} executions` });
+    const before = violations.length;
+    if (o.status !== 'CONFIRMED' && o.status !== 'CANCELLED')
+      add('terminal', `${o.orderId} ended ${o.status}`);
+    if (o.executions !== 1) add('one saga', `${o.orderId} has ${o.executions} executions`);
     const kept = o.ledger.captured - o.ledger.refunded;
     const expected = o.status === 'CONFIRMED' ? o.total : 0;
-    if (kept !== expected)
-      violations.push({
-        invariant: 'money',
-        detail: `${o.orderId} ${o.status} kept ${kept}, expected ${expected}`,
-      });
-    if (o.versions.some((v, i) => v !== i + 1))
-      violations.push({ invariant: 'gapless', detail: `${o.orderId} versions ${o.versions.join(',')}` });
-    if (o.viewVersion !== o.versions.length) {
-      violations.push({
-        invariant: 'read model',
-        detail: `${o.orderId} view v${o.viewVersion}, stream v${o.versions.length}`,
-      });
+    if (kept !== expected) add('money', `${o.orderId} ${o.status} kept ${kept}, expected ${expected}`);
+    if (o.versions.length === 0 || o.versions.some((v, i) => v !== i + 1))
+      add('gapless', `${o.orderId} versions ${o.versions.join(',')}`);
+    const differs = readModelDiffers(o);
+    if (differs) add('read model', differs);
+    const customer = o.notifications.filter((n) => n.channel === 'customer-email').length;
+    if (customer !== 1) add('notified once', `${o.orderId} has ${customer} customer notifications`);
+    const seen = new Set<string>();
+    for (const n of o.notifications) {
+      const key = `${n.channel} ${n.eventId}`;
+      if (seen.has(key))
+        add('notified once', `${o.orderId}: ${n.channel} written twice for event ${n.eventId}`);
+      seen.add(key);
     }
-    if (o.customerNotifications !== 1) {
-      violations.push({
-        invariant: 'notified once',
-        detail: `${o.orderId} has ${o.customerNotifications} customer notifications`,
-      });
-    }
+    if (violations.length === before) complete.add(o.orderId);
     if (o.status === 'CONFIRMED')
       for (const line of o.lines)
         confirmedBySku.set(line.sku, (confirmedBySku.get(line.sku) ?? 0) + line.quantity);
   }
   for (const [sku, level] of stock) {
     const sold = confirmedBySku.get(sku) ?? 0;
-    if (level.reserved !== 0)
-      violations.push({ invariant: 'stock', detail: `${sku} still has ${level.reserved} reserved` });
-    if (level.initial !== level.available + sold) {
-      violations.push({
-        invariant: 'stock',
-        detail: `${sku}: initial ${level.initial} ≠ available ${level.available} + confirmed ${sold}`,
-      });
+    if (level.reserved !== 0) add('stock', `${sku} still has ${level.reserved} reserved`);
+    if (level.initial !== level.available + sold)
+      add('stock', `${sku}: initial ${level.initial} ≠ available ${level.available} + confirmed ${sold}`);
+  }
+  // A dead letter is accounted for when it names an order of this run whose outcome is whole anyway
+  // (its work was done by a retry or a duplicate); one naming no order, or an incomplete one, is not.
+  for (const letter of deadLetters) {
+    if (letter.orderIds.length === 0 || !letter.orderIds.every((id) => complete.has(id))) {
+      add(
+        'dlq accounted',
+        `${letter.queue} message ${letter.messageId} (orders: ${letter.orderIds.join(',') || 'none of this run'})`,
+      );
     }
   }
   return violations;

@@ -1,109 +1,165 @@
 /**
- * `npm run chaos -- --orders N --seed S`: drives the offline stack with a seeded mix of orders while the
- * runtime injects faults (functions crashing after their work, which also redelivers stream records and
- * queue messages; payment provider 5xx), waits for everything to settle, then checks the saga's
+ * `npm run chaos -- --orders N --seed S [--concurrency C] [--no-throttle]`: drives the running offline
+ * stack (the one `npm start` serves; ORDERFLOW_CHAOS_*_URL point elsewhere) with a seeded mix of orders
+ * while the runtime injects faults: functions crashing after their work, throttled DynamoDB requests,
+ * duplicated stream records, SQS messages and EventBridge events, delayed deliveries, and a payment
+ * provider that fails (5xx) or answers too late. When everything has settled it checks the saga's
  * invariants. Last line: `chaos: N orders, F faults injected, V invariant violations`.
  */
 import { parseArgs } from 'node:util';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { stackConfigOnFreePorts } from '../../src/local/free-ports';
-import { startStack, type RunningStack } from '../../src/local/stack';
-import { checkInvariants, type OrderOutcome } from './invariants';
-import { seededRandom, pick } from './random';
+import {
+  api,
+  assertStackRunning,
+  control,
+  mapPool,
+  provider,
+  sleep,
+  stackUrls,
+  StackNotRunningError,
+  type ChaosUrls,
+} from './client';
+import { collectOutcomes, deadLettersSince } from './collect';
+import { CHAOS_FAULT_KINDS, planFault, type ChaosFaultKind, type PlannedFault } from './fault-mix';
+import { checkInvariants, INVARIANTS, type Violation } from './invariants';
+import { seededRandom } from './random';
 import { CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
-import { bearer } from '../../src/local/auth/dev-token';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const INITIAL_STOCK = 60;
-const CRASHING_FUNCTIONS = [
-  'reserveInventory',
-  'authorizePayment',
-  'confirmOrder',
-  'refundPayment',
-  'releaseInventory',
-  'cancelOrder',
-  'projectOrders',
-  'publishOutbox',
-  'startSaga',
-  'publishOutcome',
-  'notifyCustomer',
-  'shipOrder',
-];
+const CUSTOMERS = 25;
+const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);
+/** How long one order may take to reach a terminal status before the run stops waiting for it. */
+const ORDER_PATIENCE_MS = 180_000;
 
-// The chaos client acts as an operator: it places orders and also answers reviews.
-const AUTHORIZATION = bearer({ role: 'admin', subject: 'chaos-operator' });
-
-async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, {
-    ...init,
-    headers: { authorization: AUTHORIZATION, ...(init?.headers as Record<string, string> | undefined) },
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+export interface ChaosOptions {
+  /**
+   * Orders in flight at once: each of C clients places an order and waits for its outcome before the
+   * next. Unset: one client places an order every 200 ms without waiting, then the run settles.
+   */
+  readonly concurrency?: number;
+  /** Arm DynamoDB throttling too (default true). */
+  readonly throttle?: boolean;
 }
-
-class UnexpectedAnswerError extends Error {
-  override readonly name = 'UnexpectedAnswerError';
-}
-
-/** A GET that must answer 200; a busy stack gets a few more tries before the run gives up. */
-async function getOk<T>(url: string): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    const { status, body } = await json<T>(url);
-    if (status === 200) return body;
-    if (attempt >= 5) throw new UnexpectedAnswerError(`GET ${url} answered ${status}`);
-    await sleep(500 * attempt);
-  }
-}
-
-const post = (url: string, body?: unknown, headers: Record<string, string> = {}) =>
-  json(url, {
-    method: 'POST',
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
 
 export interface ChaosResult {
   readonly orders: number;
   readonly faults: number;
-  readonly violations: ReturnType<typeof checkInvariants>;
+  readonly faultsByKind: Readonly<Partial<Record<ChaosFaultKind, number>>>;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly violations: Violation[];
   readonly seconds: number;
 }
 
+class OrderNotAcceptedError extends Error {
+  override readonly name = 'OrderNotAcceptedError';
+}
+
+async function arm(urls: ChaosUrls, fault: PlannedFault): Promise<void> {
+  if (fault.kind === 'provider-5xx') {
+    await provider(urls, 'POST', '/__faults', { failNext: fault.count, status: fault.status });
+  } else if (fault.kind === 'provider-timeout') {
+    await provider(urls, 'POST', '/__faults', { delayNext: fault.count, delayMs: fault.delayMs });
+  } else {
+    await control(urls, 'InjectFault', fault);
+  }
+}
+
+/** A client that retries a busy answer with the same Idempotency-Key, as the API asks. */
+async function placeOrder(
+  urls: ChaosUrls,
+  order: PlannedOrder,
+  customerId: string,
+  key: string,
+): Promise<string> {
+  let answer: { status: number; body: unknown } = { status: 0, body: undefined };
+  for (let attempt = 1; attempt <= 6 && answer.status !== 202; attempt += 1) {
+    answer = await api(
+      urls,
+      'POST',
+      '/orders',
+      {
+        customerId,
+        items: order.lines,
+        currency: 'EUR',
+        paymentToken: order.token,
+        shippingAddress: {
+          line1: '1 Chaos Street',
+          city: 'Berlin',
+          postalCode: '10115',
+          country: order.country,
+        },
+      },
+      { 'idempotency-key': key },
+    ).catch((error: unknown) => ({ status: 0, body: String(error) }));
+    // Retried like any transient failure: 5xx, a dropped connection, or serverless-offline's Lambda
+    // timeout (a 200 with an error body).
+    const offlineTimeout =
+      answer.status === 200 && typeof (answer.body as { errorMessage?: unknown })?.errorMessage === 'string';
+    if (answer.status !== 0 && answer.status < 500 && !offlineTimeout) break;
+    await sleep(250 * attempt);
+  }
+  const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
+  if (answer.status !== 202 || !orderId) {
+    throw new OrderNotAcceptedError(`POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  return orderId;
+}
+
+/** Polls one order until it is terminal (or the run's patience for it runs out). */
+async function awaitOutcome(urls: ChaosUrls, orderId: string): Promise<void> {
+  const deadline = performance.now() + ORDER_PATIENCE_MS;
+  for (let wait = 100; performance.now() < deadline; wait = Math.min(1_000, wait * 1.5)) {
+    await sleep(wait);
+    const { status, body } = await api<{ status: string }>(urls, 'GET', `/orders/${orderId}`).catch(() => ({
+      status: 0,
+      body: { status: '' },
+    }));
+    if (status === 200 && TERMINAL.has(body.status)) return;
+  }
+}
+
+/** Polls the orders not yet terminal until none is left or the deadline passes; each terminal order is read once more at most. */
+async function settle(urls: ChaosUrls, orderIds: readonly string[], deadline: number): Promise<void> {
+  let pending = [...orderIds];
+  while (pending.length > 0 && performance.now() < deadline) {
+    const terminal = await mapPool(pending, 8, async (orderId) => {
+      const { status, body } = await api<{ status: string }>(urls, 'GET', `/orders/${orderId}`).catch(() => ({
+        status: 0,
+        body: { status: '' },
+      }));
+      return status === 200 && TERMINAL.has(body.status);
+    });
+    pending = pending.filter((_, i) => !terminal[i]);
+    if (pending.length > 0) await sleep(1_000);
+  }
+}
+
 export async function runChaos(
-  urls: { http: string; aws: string; payments: string },
+  urls: ChaosUrls,
   orders: number,
   seed: number,
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  options: ChaosOptions = {},
 ): Promise<ChaosResult> {
   const random = seededRandom(seed);
   const started = performance.now();
+  const startedAt = Date.now();
+  // Customers of this run only, so the list endpoint returns exactly this run's orders.
+  const runTag = `${seed}-${startedAt.toString(36)}`;
+  const customers = Array.from({ length: CUSTOMERS }, (_, i) => `chaos-${runTag}-${i}`);
   for (const sku of CHAOS_SKUS) {
-    await json(`${urls.http}/inventory/${sku}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ available: INITIAL_STOCK }),
-    });
+    const { status } = await api(urls, 'PUT', `/inventory/${sku}`, { available: INITIAL_STOCK });
+    if (status !== 200) throw new OrderNotAcceptedError(`PUT /inventory/${sku} answered ${status}`);
   }
-  const control = (operation: string, body: unknown) =>
-    post(urls.aws, body, {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `OrderflowLocal.${operation}`,
-    });
-  await control('ClearFaults', {});
-  let providerFaults = 0;
-  const crashes = Math.max(1, Math.floor(orders / 15));
-  for (let i = 0; i < crashes; i += 1) {
-    await control('InjectFault', {
-      kind: 'crash-after-invoke',
-      functionName: `orderflow-local-${pick(random, CRASHING_FUNCTIONS)}`,
-      count: 1,
-    });
-  }
+  await control(urls, 'ClearFaults');
+  await provider(urls, 'DELETE', '/__faults');
+  const faultsBefore = await firedFaults(urls);
 
-  const plan = planOrders(orders, random);
+  const kinds = CHAOS_FAULT_KINDS.filter(
+    (kind) => options.throttle !== false || kind !== 'throttle-dynamodb',
+  );
+  const plan = planOrders(orders, random).map((order) => ({ order, fault: planFault(random, kinds) }));
   const placed = new Map<string, PlannedOrder>();
   const answered = new Set<string>();
   let settled = false;
@@ -111,208 +167,151 @@ export async function runChaos(
   const reviewer = (async () => {
     while (!settled) {
       try {
-        const { body } = await json<{ items: { orderId: string }[] }>(`${urls.http}/reviews`);
+        const { body } = await api<{ items?: { orderId: string }[] }>(urls, 'GET', '/reviews');
         for (const { orderId } of body?.items ?? []) {
           const planned = placed.get(orderId);
           if (!planned?.review || answered.has(orderId)) continue;
           answered.add(orderId);
-          await post(`${urls.http}/orders/${orderId}/review`, {
+          await api(urls, 'POST', `/orders/${orderId}/review`, {
             decision: planned.review,
             reviewer: 'chaos',
           });
         }
       } catch {
-        // A busy or stopping stack: try again on the next round (the run ends the loop).
+        // A busy stack: try again on the next round (the run ends the loop).
       }
       await sleep(300);
     }
-  })().catch(() => undefined);
+  })();
 
-  for (const order of plan) {
-    if (random() < 0.05) {
-      await post(`${urls.payments}/__faults`, { failNext: 1, status: 503 });
-      providerFaults += 1;
-    }
-    // A client that retries a busy answer with the same Idempotency-Key, as the API asks.
-    const key = `chaos-${seed}-${order.index}-${Date.now().toString(36)}`;
-    let answer: { status: number; body: unknown } = { status: 0, body: undefined };
-    for (let attempt = 1; attempt <= 5 && answer.status !== 202; attempt += 1) {
-      answer = await post(
-        `${urls.http}/orders`,
-        {
-          customerId: `chaos-${order.index % 25}`,
-          items: order.lines,
-          currency: 'EUR',
-          paymentToken: order.token,
-          shippingAddress: {
-            line1: '1 Chaos Street',
-            city: 'Berlin',
-            postalCode: '10115',
-            country: order.country,
-          },
-        },
-        { 'idempotency-key': key },
-      );
-      // Retried like any transient server failure: 5xx, or serverless-offline's Lambda timeout (a 200 with an error body).
-      const offlineTimeout =
-        answer.status === 200 &&
-        typeof (answer.body as { errorMessage?: unknown })?.errorMessage === 'string';
-      if (answer.status < 500 && !offlineTimeout) break;
-    }
-    const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
-    if (answer.status !== 202 || !orderId) {
-      settled = true;
-      throw new RangeError(`POST /orders answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    }
+  const place = async ({ order, fault }: (typeof plan)[number]): Promise<string> => {
+    if (fault) await arm(urls, fault);
+    const key = `chaos-${runTag}-${order.index}`;
+    const orderId = await placeOrder(urls, order, customers[order.index % CUSTOMERS] ?? 'chaos', key);
     placed.set(orderId, order);
     if (order.customerCancels) {
-      setTimeout(() => void post(`${urls.http}/orders/${orderId}/cancel`).catch(() => undefined), 200);
+      setTimeout(() => void api(urls, 'POST', `/orders/${orderId}/cancel`).catch(() => undefined), 200);
     }
-    await sleep(200);
-  }
-
-  // Settle: every order terminal, then every outcome notified.
-  const deadline = performance.now() + Math.max(120_000, orders * 1_500);
-  const views = new Map<string, { status: string; total: number; version: number }>();
-  while (performance.now() < deadline) {
-    for (const orderId of placed.keys()) {
-      const { status, body } = await json<{ status: string; total: number; version: number }>(
-        `${urls.http}/orders/${orderId}`,
-      );
-      if (status === 200) views.set(orderId, body);
+    return orderId;
+  };
+  let progress = performance.now();
+  const report = () => {
+    if (performance.now() - progress < 30_000) return;
+    progress = performance.now();
+    log(`… ${placed.size}/${orders} orders placed after ${((progress - started) / 1000).toFixed(0)} s`);
+  };
+  try {
+    if (options.concurrency === undefined) {
+      for (const entry of plan) {
+        await place(entry);
+        report();
+        await sleep(200);
+      }
+      await settle(urls, [...placed.keys()], performance.now() + Math.max(120_000, orders * 1_500));
+    } else {
+      await mapPool(plan, options.concurrency, async (entry) => {
+        await awaitOutcome(urls, await place(entry));
+        report();
+      });
+      // Orders that outlasted their client's patience get the settle phase's.
+      await settle(urls, [...placed.keys()], performance.now() + 120_000);
     }
-    if (
-      [...views.values()].filter((v) => v.status === 'CONFIRMED' || v.status === 'CANCELLED').length ===
-      placed.size
-    )
-      break;
-    await sleep(1000);
+  } finally {
+    settled = true;
+    await reviewer;
   }
-  settled = true;
-  await reviewer;
-  // Outcome notifications trail the outcomes by a queue and a topic.
-  await sleep(5000);
+  const placingSeconds = (performance.now() - started) / 1000;
 
-  const sfn = new SFNClient({
-    endpoint: urls.aws,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const executions = new Map<string, number>();
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new ListExecutionsCommand({
-        stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:orderflow-local-order-saga',
-        maxResults: 1000,
-        nextToken,
-      }),
-    );
-    for (const execution of page.executions ?? [])
-      executions.set(execution.name ?? '', (executions.get(execution.name ?? '') ?? 0) + 1);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  sfn.destroy();
-
-  const outcomes: OrderOutcome[] = [];
-  for (const [orderId, order] of placed) {
-    const view = await getOk<{ status: string; total: number; version: number }>(
-      `${urls.http}/orders/${orderId}`,
-    );
-    const { events } = await getOk<{ events: { metadata: { version: number } }[] }>(
-      `${urls.http}/orders/${orderId}/events`,
-    );
-    const { totals: ledger } = await getOk<{ totals: { captured: number; refunded: number } }>(
-      `${urls.payments}/v1/ledger?orderId=${orderId}`,
-    );
-    const { notifications: notes } = await getOk<{ notifications: { channel: string }[] }>(
-      `${urls.http}/orders/${orderId}/notifications`,
-    );
-    outcomes.push({
-      orderId,
-      status: view.status,
-      total: view.total,
-      lines: order.lines,
-      executions: executions.get(orderId) ?? 0,
-      ledger,
-      versions: events.map((e) => e.metadata.version),
-      viewVersion: view.version,
-      customerNotifications: notes.filter((n) => n.channel === 'customer-email').length,
-    });
-  }
-  const stock = new Map<string, { initial: number; available: number; reserved: number }>();
-  for (const sku of CHAOS_SKUS) {
-    const level = await getOk<{ available: number; reserved: number }>(`${urls.http}/inventory/${sku}`);
-    stock.set(sku, { initial: INITIAL_STOCK, ...level });
-  }
-  const injected = (await control('ListFaults', {})).body as { injected: number };
+  const { outcomes, stock } = await collectOutcomes(urls, placed, customers, CHAOS_SKUS, INITIAL_STOCK);
+  const deadLetters = await deadLettersSince(urls, startedAt);
+  const fired = await firedFaults(urls);
   // Faults that never fired are disarmed, so they cannot land on whatever uses the stack next.
-  await control('ClearFaults', {});
-  const violations = checkInvariants(outcomes, stock);
-  const byStatus = outcomes.reduce<Record<string, number>>(
-    (acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }),
-    {},
-  );
+  await control(urls, 'ClearFaults');
+  await provider(urls, 'DELETE', '/__faults');
+  const faultsByKind: Partial<Record<ChaosFaultKind, number>> = {};
+  for (const [kind, count] of Object.entries(fired) as [ChaosFaultKind, number][]) {
+    const delta = count - (faultsBefore[kind] ?? 0);
+    if (delta > 0) faultsByKind[kind] = delta;
+  }
+  const faults = Object.values(faultsByKind).reduce((sum, n) => sum + (n ?? 0), 0);
+
+  const violations = checkInvariants(outcomes, stock, deadLetters);
+  const byStatus: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
+  for (const o of outcomes) {
+    byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+    const reason = o.view.cancellationReason;
+    if (typeof reason === 'string') reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
   const seconds = (performance.now() - started) / 1000;
-  log(`outcomes: ${JSON.stringify(byStatus)} in ${seconds.toFixed(1)} s`);
-  for (const invariant of [
-    'terminal',
-    'one saga',
-    'stock',
-    'money',
-    'gapless',
-    'read model',
-    'notified once',
-  ]) {
+  log(
+    `outcomes: ${JSON.stringify(byStatus)} (cancelled: ${JSON.stringify(reasons)}); orders settled in ${placingSeconds.toFixed(1)} s, checked in ${seconds.toFixed(1)} s`,
+  );
+  log(`faults fired by kind: ${JSON.stringify(faultsByKind)}`);
+  log(`dead letters this run: ${deadLetters.length}`);
+  for (const invariant of INVARIANTS) {
     const broken = violations.filter((v) => v.invariant === invariant);
+    const details = broken
+      .slice(0, 5)
+      .map((v) => v.detail)
+      .join('; ');
     log(
-      `${broken.length === 0 ? 'ok  ' : 'FAIL'} ${invariant}${
-        broken.length
-          ? `: ${broken
-              .slice(0, 5)
-              .map((v) => v.detail)
-              .join('; ')}`
-          : ''
-      }`,
+      `${broken.length === 0 ? 'ok  ' : 'FAIL'} ${invariant}${broken.length ? ` (${broken.length}): ${details}` : ''}`,
     );
   }
-  const faults = injected.injected + providerFaults;
   log(
     `chaos: ${outcomes.length} orders, ${faults} faults injected, ${violations.length} invariant violations`,
   );
-  return { orders: outcomes.length, faults, violations, seconds };
+  return { orders: outcomes.length, faults, faultsByKind, outcomes: byStatus, violations, seconds };
+}
+
+/** Faults fired so far, runtime and provider together, by kind. */
+async function firedFaults(urls: ChaosUrls): Promise<Partial<Record<ChaosFaultKind, number>>> {
+  const runtime = await control<{ injectedByKind?: Partial<Record<ChaosFaultKind, number>> }>(
+    urls,
+    'ListFaults',
+  );
+  const payments = await provider<{ injected?: { failed: number; delayed: number } }>(
+    urls,
+    'GET',
+    '/__faults',
+  );
+  return {
+    ...runtime.body.injectedByKind,
+    'provider-5xx': payments.body.injected?.failed ?? 0,
+    'provider-timeout': payments.body.injected?.delayed ?? 0,
+  };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { orders: { type: 'string', default: '100' }, seed: { type: 'string', default: '1' } },
+    options: {
+      orders: { type: 'string', default: '100' },
+      seed: { type: 'string', default: '1' },
+      concurrency: { type: 'string' },
+      'no-throttle': { type: 'boolean', default: false },
+    },
   });
-  let stack: RunningStack | undefined;
-  const http = process.env.ORDERFLOW_CHAOS_HTTP_URL;
-  const aws = process.env.ORDERFLOW_CHAOS_AWS_URL;
-  const payments = process.env.ORDERFLOW_CHAOS_PAYMENTS_URL;
-  let urls = http && aws && payments ? { http, aws, payments } : undefined;
-  if (!urls) {
-    stack = await startStack(await stackConfigOnFreePorts());
-    urls = {
-      http: stack.httpUrl,
-      aws: stack.awsUrl,
-      payments: `http://127.0.0.1:${stack.config.paymentsPort}`,
-    };
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new RangeError('--concurrency must be a positive whole number');
   }
-  try {
-    const result = await runChaos(urls, Number(values.orders), Number(values.seed));
-    process.exitCode = result.violations.length > 0 ? 1 : 0;
-  } finally {
-    await stack?.stop();
-  }
+  const urls = stackUrls(process.env);
+  await assertStackRunning(urls);
+  const result = await runChaos(urls, Number(values.orders), Number(values.seed), undefined, {
+    concurrency,
+    throttle: !values['no-throttle'],
+  });
+  process.exitCode = result.violations.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
   main().catch((error: unknown) => {
     process.stderr.write(
-      `chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      error instanceof StackNotRunningError
+        ? `chaos: ${error.message}\n`
+        : `chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exit(1);
+    process.exit(error instanceof StackNotRunningError ? 2 : 1);
   });
 }

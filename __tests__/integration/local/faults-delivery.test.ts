@@ -256,6 +256,8 @@ describe('payment provider timeouts injected by the simulator (POST /__faults de
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(simulator.ledger('o-late').entries.map((entry) => entry.type)).toEqual(['authorization']);
+    const faults = await fetch(`${simulator.url}/__faults`);
+    expect(await faults.json()).toEqual({ failNext: 0, delayNext: 0, injected: { failed: 0, delayed: 1 } });
   });
 
   it('refuses a delay that is not a positive whole number of ms', async () => {

@@ -100,6 +100,8 @@ export class PaymentSimulator {
   private readonly timeoutDelayMs: number;
   private faults = { remaining: 0, status: 503 };
   private delays = { remaining: 0, ms: 0 };
+  /** Faults that fired since the simulator started (or was reset), by kind. */
+  private injected = { failed: 0, delayed: 0 };
   private boundPort = 0;
   private boundUrl = '';
   private closing: Promise<void> | undefined;
@@ -174,6 +176,19 @@ export class PaymentSimulator {
         },
       },
       {
+        method: 'GET',
+        pattern: /^\/__faults$/,
+        mutating: false,
+        handle: () => ({
+          status: 200,
+          body: {
+            failNext: this.faults.remaining,
+            delayNext: this.delays.remaining,
+            injected: this.injected,
+          },
+        }),
+      },
+      {
         method: 'DELETE',
         pattern: /^\/__faults$/,
         mutating: false,
@@ -211,6 +226,7 @@ export class PaymentSimulator {
     this.ledgerBook.clear();
     this.faults = { remaining: 0, status: 503 };
     this.delays = { remaining: 0, ms: 0 };
+    this.injected = { failed: 0, delayed: 0 };
   }
 
   /** Stops listening; held requests and open connections are ended, not left to their timers. */
@@ -298,11 +314,13 @@ export class PaymentSimulator {
     const { route, id } = this.route(ctx);
     if (route.mutating && this.faults.remaining > 0) {
       this.faults.remaining -= 1;
+      this.injected.failed += 1;
       throw new SimulatorHttpError(this.faults.status, 'injected_fault', 'Fault injected by POST /__faults');
     }
     let delayMs = 0;
     if (route.mutating && this.delays.remaining > 0) {
       this.delays.remaining -= 1;
+      this.injected.delayed += 1;
       delayMs = this.delays.ms;
     }
     return { outcome: route.handle(ctx, id), delayMs };
