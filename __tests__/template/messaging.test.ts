@@ -124,10 +124,14 @@ describe('compiled template: messaging fabric', () => {
 
   it('lets only the bus and the topic send to the queues they feed', async () => {
     const policies = resourcesOfType(await ciTemplate(), 'AWS::SQS::QueuePolicy');
+    // Allow statements only: every queue policy also denies non-TLS requests to everyone (rules.test.ts, SQS4).
     const principals = policies.flatMap(([, p]) =>
       (
-        (p.Properties?.PolicyDocument as { Statement: { Principal: { Service: string } }[] }).Statement ?? []
-      ).map((s) => s.Principal.Service),
+        (p.Properties?.PolicyDocument as { Statement: { Effect: string; Principal: { Service: string } }[] })
+          .Statement ?? []
+      )
+        .filter((s) => s.Effect === 'Allow')
+        .map((s) => s.Principal.Service),
     );
     expect([...new Set(principals)].sort()).toEqual(['events.amazonaws.com', 'sns.amazonaws.com']);
   });
