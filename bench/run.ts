@@ -1,20 +1,46 @@
 /**
- * `npm run bench`: starts its own offline stack on free ports (or uses the one named by
- * ORDERFLOW_BENCH_HTTP_URL / ORDERFLOW_BENCH_AWS_URL), runs every suite, prints a table and writes
- * the figures as JSON under bench/results/.
+ * `npm run bench`: drives the stack `npm start` runs when its ports answer (or the one named by
+ * ORDERFLOW_BENCH_HTTP_URL / ORDERFLOW_BENCH_AWS_URL), else starts its own on free ports; runs every
+ * suite, counting what each order costs through the runtime's request counters; packages the
+ * functions to measure their bundles; prints one table and writes the figures to bench/results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stackConfigOnFreePorts } from '../src/local/free-ports';
-import { startStack, type RunningStack } from '../src/local/stack';
 import { PROJECT_ROOT } from '../src/local/template';
+import { apiCalls, apiFetch } from './api-fetch';
+import { benchBundles, BUNDLE_GOALS, type BundleFigures } from './bundles';
+import { CounterControl } from './control';
+import { costPerMillionOrders, PRICES_USD } from './cost';
+import { benchFloor, floorOpsPerSecond } from './floor';
+import { readHistories, transitionSummary } from './histories';
 import { benchMessaging } from './messaging';
 import { benchOrders } from './orders';
+import { callsSince, perOrder, readCostOf, type PerOrder } from './per-order';
 import { benchSaga } from './saga';
+import { benchStack } from './stack-target';
+import { round } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const TRANSITIONS_GOAL = 12;
+const RATIO_GOAL = 0.5;
+const GET_PROBES = 20;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** The figures of a suite without the order ids it returned for the counting (hundreds of them). */
+const withoutIds = <T extends { orderIds: readonly string[] }>(figures: T): Omit<T, 'orderIds'> => {
+  const copy: Partial<T> = { ...figures };
+  delete copy.orderIds;
+  return copy as Omit<T, 'orderIds'>;
+};
+
+const perOrderRow = (order: PerOrder): string =>
+  `DynamoDB ${order.dynamodb.reads} reads + ${order.dynamodb.writes} writes (${order.dynamodb.transactionalWrites} transactional) = ${order.dynamodb.storeOps} store ops; ` +
+  `${order.lambda.invocations} Lambda invocations (${order.lambda.http} HTTP); ${order.stateTransitions} transitions; ` +
+  `${order.eventBridgeEvents} events, ${order.sqsMessages} SQS messages, ${order.snsPublishes} SNS publishes`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,100 +51,188 @@ async function main(): Promise<void> {
       'saga-seconds': { type: 'string', default: '10' },
     },
   });
-  let stack: RunningStack | undefined;
-  let httpUrl = process.env.ORDERFLOW_BENCH_HTTP_URL;
-  let awsUrl = process.env.ORDERFLOW_BENCH_AWS_URL;
-  if (!httpUrl || !awsUrl) {
-    stack = await startStack(await stackConfigOnFreePorts());
-    httpUrl = stack.httpUrl;
-    awsUrl = stack.awsUrl;
-  }
+  const operations = Number(values.operations);
+  const concurrency = Number(values.concurrency);
+  const stack = await benchStack();
+  log(`using ${stack.description}`);
+  const { httpUrl, awsUrl } = stack;
+  const counters = new CounterControl(awsUrl);
+  let measured;
   try {
-    // The saga suite runs first, on an idle system: the orders suite leaves every order's saga running behind it.
+    log('floor (raw PutItem / GetItem)');
+    const floor = await benchFloor({ awsUrl, operations, concurrency });
+
+    // The saga suite runs on an idle system: the burst below leaves every order's saga running behind it.
+    log('saga at a fixed offered load');
+    let callsBefore = new Map(apiCalls);
     const saga = await benchSaga({
       httpUrl,
       awsUrl,
       ratePerSecond: Number(values['saga-rate']),
       seconds: Number(values['saga-seconds']),
+      beforeOrders: async () => {
+        await counters.reset();
+        callsBefore = new Map(apiCalls);
+      },
     });
-    const orders = await benchOrders({
-      httpUrl,
-      awsUrl,
-      operations: Number(values.operations),
-      concurrency: Number(values.concurrency),
+    const sagaCounts = await counters.waitForQuiet();
+    const sagaCalls = callsSince(apiCalls, callsBefore);
+
+    // What one GET /orders/{id} costs, so that the bench's own polling can be taken out of the counts.
+    await counters.reset();
+    const probes = saga.orderIds.slice(0, GET_PROBES);
+    for (const id of probes) await apiFetch(`${httpUrl}/orders/${id}`);
+    const readCost = readCostOf((await counters.waitForQuiet(1_000)).counts, probes.length);
+
+    log('burst of orders to a terminal state');
+    await counters.reset();
+    callsBefore = new Map(apiCalls);
+    const orders = await benchOrders({ httpUrl, operations, concurrency });
+    const burstCounts = await counters.waitForQuiet();
+    const burstCalls = callsSince(apiCalls, callsBefore);
+    const burstTransitions = transitionSummary(await readHistories(awsUrl, orders.orderIds.slice(0, 30)));
+
+    log('messaging');
+    const messaging = await benchMessaging({ awsUrl, operations, concurrency });
+
+    const happyPath = perOrder({
+      counts: sagaCounts.counts,
+      calls: sagaCalls,
+      orders: saga.orderIds.length,
+      transitionsPerOrder: saga.transitionsPerOrder.mean,
+      postOrderMs: saga.postOrderMeanMs,
+      readCost,
     });
-    const messaging = await benchMessaging({
-      awsUrl,
-      operations: Number(values.operations),
-      concurrency: Number(values.concurrency),
+    const burst = perOrder({
+      counts: burstCounts.counts,
+      calls: burstCalls,
+      orders: orders.orderIds.length,
+      transitionsPerOrder: burstTransitions.mean,
+      postOrderMs: orders.postOrders.p50Ms,
+      readCost,
     });
-    const results = {
-      at: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-      settings: { operations: Number(values.operations), concurrency: Number(values.concurrency) },
-      stackStartupMs: stack?.startupMs,
-      orders,
+    const storeOpsPerSecond = floorOpsPerSecond(floor, burst.dynamodb);
+    const floorOrdersPerSecond = storeOpsPerSecond / burst.dynamodb.storeOps;
+    measured = {
+      floor,
+      saga: withoutIds(saga),
+      orders: withoutIds(orders),
       messaging,
-      saga,
+      readCostPerGet: readCost,
+      countsSettled: { saga: sagaCounts.quiet, burst: burstCounts.quiet },
+      perOrder: { happyPath, burstCancelled: { ...burst, transitions: burstTransitions } },
+      floorOrders: {
+        storeOpsPerSecond: round(storeOpsPerSecond),
+        storeOpsPerOrder: burst.dynamodb.storeOps,
+        floorOrdersPerSecond: round(floorOrdersPerSecond, 2),
+        ordersPerSecond: orders.burstToTerminal.ordersPerSecond,
+        ratio: round(orders.burstToTerminal.ordersPerSecond / floorOrdersPerSecond, 3),
+      },
+      costPerMillionOrdersUsd: {
+        happyPath: costPerMillionOrders(happyPath),
+        burstCancelled: costPerMillionOrders(burst),
+      },
     };
-    const rows: [string, string][] = [
-      [
-        'floor: PutItem/s (conditional)',
-        `${orders.floor.putItem.perSecond} (p50 ${orders.floor.putItem.p50Ms} ms, p99 ${orders.floor.putItem.p99Ms} ms)`,
-      ],
-      [
-        'floor: GetItem/s',
-        `${orders.floor.getItem.perSecond} (p50 ${orders.floor.getItem.p50Ms} ms, p99 ${orders.floor.getItem.p99Ms} ms)`,
-      ],
-      [
-        'POST /orders/s',
-        `${orders.postOrders.perSecond} (p50 ${orders.postOrders.p50Ms} ms, p99 ${orders.postOrders.p99Ms} ms, errors ${orders.postOrders.errors})`,
-      ],
-      ['POST /orders ÷ PutItem', `${orders.postOrdersToPutItemRatio}`],
-      [
-        'projection lag (202 → view)',
-        `p50 ${orders.projectionLagMs.p50} ms, p99 ${orders.projectionLagMs.p99} ms`,
-      ],
-      [
-        'burst → every order terminal',
-        `${orders.burstToTerminal.orders} orders in ${orders.burstToTerminal.seconds} s = ${orders.burstToTerminal.ordersPerSecond} orders/s (${orders.burstToTerminal.notTerminalAfter5Min} not terminal)`,
-      ],
-      [
-        'floor: SQS SendMessage/s',
-        `${messaging.floor.sendMessagePerSecond} (p50 ${messaging.floor.p50Ms} ms, p99 ${messaging.floor.p99Ms} ms)`,
-      ],
-      [
-        'PutEvents/s (1 entry)',
-        `${messaging.putEvents.perSecond} (p50 ${messaging.putEvents.p50Ms} ms, p99 ${messaging.putEvents.p99Ms} ms)`,
-      ],
-      ['PutEvents ÷ SendMessage', `${messaging.putEventsToSendMessageRatio}`],
-      [
-        'PutEvents → rule → SQS → consumer',
-        `${messaging.putEventsToConsumer.perSecond}/s, delivered ${messaging.putEventsToConsumer.delivered}, lost ${messaging.putEventsToConsumer.lost}, latency p50 ${messaging.putEventsToConsumer.latencyMs.p50} ms, p99 ${messaging.putEventsToConsumer.latencyMs.p99} ms`,
-      ],
-      [
-        `saga at ${saga.offered.ratePerSecond} orders/s for ${saga.offered.seconds} s`,
-        `${JSON.stringify(saga.outcomes)}, ${saga.confirmedPerSecond} confirmed/s`,
-      ],
-      [
-        'request → CONFIRMED',
-        `p50 ${saga.requestToConfirmedMs.p50} ms, p95 ${saga.requestToConfirmedMs.p95} ms, p99 ${saga.requestToConfirmedMs.p99} ms`,
-      ],
-      [
-        'state transitions per happy-path order',
-        `${saga.transitionsPerHappyPathOrder.min}–${saga.transitionsPerHappyPathOrder.max} (goal ≤ 12)`,
-      ],
-      ...(stack ? ([['stack startup', `${stack.startupMs} ms`]] as [string, string][]) : []),
-    ];
-    const width = Math.max(...rows.map(([name]) => name.length));
-    for (const [name, value] of rows) process.stdout.write(`${name.padEnd(width)}  ${value}\n`);
-    const dir = join(PROJECT_ROOT, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`results: bench/results/latest.json\n`);
   } finally {
-    await stack?.stop();
+    await stack.own?.stop();
   }
+
+  // Packaged after the stack has stopped, so require times are not taken on a loaded machine.
+  log('packaging the functions to measure their bundles');
+  const bundles = await benchBundles();
+
+  const { floor, saga, orders, messaging, perOrder: counted, floorOrders } = measured;
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { operations, concurrency },
+    stack: { used: stack.description, startupMs: stack.own?.startupMs },
+    goals: { ratio: RATIO_GOAL, transitionsPerHappyPathOrder: TRANSITIONS_GOAL, bundles: BUNDLE_GOALS },
+    prices: PRICES_USD,
+    ...measured,
+    bundles,
+  };
+  const mark = (ok: boolean) => (ok ? 'ok' : 'OVER GOAL');
+  const bundleRow = (b: BundleFigures): [string, string] => [
+    `bundle ${b.function}`,
+    `${b.gzipKiB} KiB gzip (${round(b.bytes / 1024)} KiB), require ${b.requireMs ?? `failed: ${b.requireError}`} ms` +
+      ` [${mark(b.gzipKiB <= BUNDLE_GOALS.gzipKiB && (b.requireMs ?? Infinity) <= BUNDLE_GOALS.requireMs)}]`,
+  ];
+  const rows: [string, string][] = [
+    ['stack', stack.description],
+    [
+      'floor: PutItem/s (conditional)',
+      `${floor.putItem.perSecond} (p50 ${floor.putItem.p50Ms} ms, p99 ${floor.putItem.p99Ms} ms)`,
+    ],
+    [
+      'floor: GetItem/s',
+      `${floor.getItem.perSecond} (p50 ${floor.getItem.p50Ms} ms, p99 ${floor.getItem.p99Ms} ms)`,
+    ],
+    [
+      `saga at ${saga.offered.ratePerSecond} orders/s for ${saga.offered.seconds} s`,
+      `${JSON.stringify(saga.outcomes)}, ${saga.confirmedPerSecond} confirmed/s`,
+    ],
+    [
+      'request → CONFIRMED',
+      `p50 ${saga.requestToConfirmedMs.p50} ms, p95 ${saga.requestToConfirmedMs.p95} ms, p99 ${saga.requestToConfirmedMs.p99} ms`,
+    ],
+    ...Object.entries(saga.stepLatencyMs).map(([step, t]): [string, string] => [
+      `  step ${step}`,
+      `p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms, p99 ${t.p99Ms} ms`,
+    ]),
+    [
+      'transitions per order (saga suite)',
+      `${saga.transitionsPerOrder.min}–${saga.transitionsPerOrder.max}, mean ${saga.transitionsPerOrder.mean} ` +
+        `[${mark(saga.transitionsPerOrder.max <= TRANSITIONS_GOAL)}: ≤ ${TRANSITIONS_GOAL}]`,
+    ],
+    ['per confirmed order', perOrderRow(counted.happyPath)],
+    [
+      'POST /orders/s (burst)',
+      `${orders.postOrders.perSecond} (p50 ${orders.postOrders.p50Ms} ms, p99 ${orders.postOrders.p99Ms} ms, errors ${orders.postOrders.errors})`,
+    ],
+    [
+      'projection lag (202 → view)',
+      `p50 ${orders.projectionLagMs.p50} ms, p99 ${orders.projectionLagMs.p99} ms`,
+    ],
+    [
+      'burst → every order terminal',
+      `${orders.burstToTerminal.orders} orders in ${orders.burstToTerminal.seconds} s = ${orders.burstToTerminal.ordersPerSecond} orders/s (${orders.burstToTerminal.notTerminalAfter5Min} not terminal)`,
+    ],
+    ['per cancelled order (burst)', perOrderRow(counted.burstCancelled)],
+    [
+      'floor orders/s',
+      `${floorOrders.storeOpsPerSecond} store ops/s ÷ ${floorOrders.storeOpsPerOrder} per order = ${floorOrders.floorOrdersPerSecond}`,
+    ],
+    [
+      'orders/s ÷ floor orders/s',
+      `${floorOrders.ordersPerSecond} ÷ ${floorOrders.floorOrdersPerSecond} = ${floorOrders.ratio} [${mark(floorOrders.ratio >= RATIO_GOAL)}: ≥ ${RATIO_GOAL}]`,
+    ],
+    [
+      'floor: SQS SendMessage/s',
+      `${messaging.floor.sendMessagePerSecond} (p50 ${messaging.floor.p50Ms} ms, p99 ${messaging.floor.p99Ms} ms)`,
+    ],
+    [
+      'PutEvents/s (1 entry)',
+      `${messaging.putEvents.perSecond} (p50 ${messaging.putEvents.p50Ms} ms, p99 ${messaging.putEvents.p99Ms} ms)`,
+    ],
+    ['PutEvents ÷ SendMessage', `${messaging.putEventsToSendMessageRatio}`],
+    [
+      'PutEvents → rule → SQS → consumer',
+      `${messaging.putEventsToConsumer.perSecond}/s, delivered ${messaging.putEventsToConsumer.delivered}, lost ${messaging.putEventsToConsumer.lost}, latency p50 ${messaging.putEventsToConsumer.latencyMs.p50} ms, p99 ${messaging.putEventsToConsumer.latencyMs.p99} ms`,
+    ],
+    [
+      'cost per million confirmed orders',
+      `$${measured.costPerMillionOrdersUsd.happyPath.total} (see docs/cost.md)`,
+    ],
+    ...bundles.map(bundleRow),
+    ...(stack.own ? ([['stack startup', `${stack.own.startupMs} ms`]] as [string, string][]) : []),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, value] of rows) process.stdout.write(`${name.padEnd(width)}  ${value}\n`);
+  const dir = join(PROJECT_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`results: bench/results/latest.json\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { apiFetch } from './api-fetch';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { readHistories, stepLatencies, transitionSummary } from './histories';
 import { percentiles, round } from './stats';
 
 export interface SagaBenchOptions {
@@ -8,13 +8,15 @@ export interface SagaBenchOptions {
   /** Orders offered per second, and for how long. */
   readonly ratePerSecond: number;
   readonly seconds: number;
+  /** Called once the SKU is stocked, just before the first order: where the bench starts counting. */
+  readonly beforeOrders?: () => Promise<unknown>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Orders offered at a fixed rate, each followed from its 202 to CONFIRMED (request → terminal state),
- * and the state transitions of happy-path executions counted from their histories.
+ * and, from their execution histories, the state transitions per order and the latency of each step.
  */
 export async function benchSaga(options: SagaBenchOptions) {
   const sku = `BENCH-SAGA-${Date.now().toString(36)}`.toUpperCase();
@@ -23,8 +25,10 @@ export async function benchSaga(options: SagaBenchOptions) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ available: 1_000_000 }),
   });
+  await options.beforeOrders?.();
   const total = options.ratePerSecond * options.seconds;
   const latencies: number[] = [];
+  const postLatencies: number[] = [];
   const outcomes: Record<string, number> = {};
   const orderIds: string[] = [];
   const started = performance.now();
@@ -43,6 +47,7 @@ export async function benchSaga(options: SagaBenchOptions) {
         shippingAddress: { line1: '1 Bench Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
       }),
     });
+    postLatencies.push(performance.now() - t0);
     const { orderId } = (await response.json()) as { orderId: string };
     orderIds.push(orderId);
     const deadline = Date.now() + 120_000;
@@ -61,27 +66,16 @@ export async function benchSaga(options: SagaBenchOptions) {
   await Promise.all(Array.from({ length: total }, (_, i) => follow(i)));
   const seconds = (performance.now() - started) / 1000;
 
-  const sfn = new SFNClient({
-    endpoint: options.awsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const transitions: number[] = [];
-  for (const orderId of orderIds.slice(0, 20)) {
-    const { events = [] } = await sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn: `arn:aws:states:us-east-1:000000000000:execution:orderflow-local-order-saga:${orderId}`,
-        maxResults: 1000,
-      }),
-    );
-    transitions.push(events.filter((event) => event.type?.endsWith('StateEntered')).length);
-  }
-  sfn.destroy();
+  // Every execution's history, read after the suite so reading it takes nothing from the load.
+  const histories = await readHistories(options.awsUrl, orderIds);
   return {
+    orderIds,
     offered: { ratePerSecond: options.ratePerSecond, seconds: options.seconds, orders: total },
     outcomes,
     confirmedPerSecond: round((outcomes.CONFIRMED ?? 0) / seconds),
     requestToConfirmedMs: percentiles(latencies.map((ms) => round(ms))),
-    transitionsPerHappyPathOrder: { max: Math.max(...transitions), min: Math.min(...transitions) },
+    postOrderMeanMs: round(postLatencies.reduce((a, b) => a + b, 0) / Math.max(1, postLatencies.length)),
+    transitionsPerOrder: transitionSummary(histories),
+    stepLatencyMs: stepLatencies(histories),
   };
 }
