@@ -7,6 +7,7 @@
  *   npm run redrive -- customer-notifications --stage dev
  */
 import { parseArgs } from 'node:util';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -21,6 +22,23 @@ class RedriveError extends Error {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The Redrives metric, as one EMF line on stdout (namespace `orderflow`, by `service` and by `service`
+ * and `queue`). CloudWatch turns it into a metric where stdout is shipped to CloudWatch Logs (a
+ * CodeBuild, ECS or Lambda runner); on a laptop it is only printed.
+ */
+function emitRedriveMetric(deadLetterQueue: string, moved: number): void {
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'orderflow',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'orderflow',
+  });
+  metrics.addDimension('queue', deadLetterQueue);
+  metrics.addDimensions({});
+  metrics.addMetric('Redrives', MetricUnit.Count, 1);
+  metrics.addMetric('RedrivenMessages', MetricUnit.Count, moved);
+  metrics.publishStoredMetrics();
+}
 
 async function attributesOf(client: SQSClient, queueName: string) {
   const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: queueName }));
@@ -70,6 +88,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `redrive: moved ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${waiting} message(s) from ${sourceArn}\n`,
       );
+      emitRedriveMetric(sourceArn.split(':').pop() ?? sourceArn, task.ApproximateNumberOfMessagesMoved ?? 0);
       break;
     }
     if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {

@@ -6,6 +6,8 @@ import { startStack } from './stack';
 
 // The SDK's Node 20 end-of-support notice is noise for a local runtime pinned to Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The functions' JSON logs and EMF metrics go to standard error (ORDERFLOW_FUNCTION_LOGS=off hides them).
+process.env.ORDERFLOW_FUNCTION_LOGS ??= 'stderr';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

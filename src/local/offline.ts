@@ -9,8 +9,33 @@ export interface OfflineOptions {
   readonly region: string;
   /** Extra environment for the framework process (handlers see only AWS_* of it and what serverless.yml declares). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Every line serverless-offline and the functions print (`npm start -- --verbose`). */
   readonly log?: (line: string) => void;
+  /**
+   * The functions' structured lines only (Powertools JSON logs and EMF metrics), when `log` is not
+   * given. Defaults to standard error when ORDERFLOW_FUNCTION_LOGS is `stderr` (as `npm start` sets
+   * it), else to nothing: the shared test stack, the bench and chaos runs stay quiet.
+   */
+  readonly functionLog?: (line: string) => void;
 }
+
+/** A line a function printed as structured output: a JSON log entry or an EMF metrics blob. */
+export function isFunctionLogLine(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown> | null;
+    return (
+      typeof entry === 'object' &&
+      entry !== null &&
+      (('level' in entry && 'message' in entry) || '_aws' in entry)
+    );
+  } catch {
+    return false;
+  }
+}
+
+const defaultFunctionLog = (): ((line: string) => void) | undefined =>
+  process.env.ORDERFLOW_FUNCTION_LOGS === 'stderr' ? (line) => process.stderr.write(`${line}\n`) : undefined;
 
 export class OfflineStartError extends Error {
   override readonly name = 'OfflineStartError';
@@ -46,16 +71,31 @@ export class ServerlessOffline {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const offline = new ServerlessOffline(child);
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        offline.output.push(line);
-        if (offline.output.length > 200) offline.output.shift();
-        options.log?.(line);
-      }
+    const functionLog = options.log ? undefined : (options.functionLog ?? defaultFunctionLog());
+    const take = (line: string) => {
+      if (!line.trim()) return;
+      offline.output.push(line);
+      if (offline.output.length > 200) offline.output.shift();
+      options.log?.(line);
+      if (functionLog && isFunctionLogLine(line)) functionLog(line);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    // Whole lines only: a JSON line can arrive split across chunks.
+    const collector = () => {
+      let pending = '';
+      return {
+        data: (chunk: Buffer) => {
+          const lines = (pending + chunk.toString('utf8')).split('\n');
+          pending = lines.pop() ?? '';
+          lines.forEach(take);
+        },
+        end: () => take(pending),
+      };
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      const { data, end } = collector();
+      stream?.on('data', data);
+      stream?.on('end', end);
+    }
     await offline.waitForHealth(`http://127.0.0.1:${options.httpPort}/health`);
     return offline;
   }

@@ -9,6 +9,7 @@ import {
   HttpRequestError,
   type ErrorBody,
 } from './errors';
+import { correlate, logger, observability } from '../observability';
 
 const THROTTLING_ERRORS = new Set([
   'ProvisionedThroughputExceededException',
@@ -90,36 +91,49 @@ export function renderError(error: unknown, requestId: string): APIGatewayProxyS
     });
   }
   // Never leak internals: the log has the stack, the client a request id to quote.
-  console.error(
-    JSON.stringify({
-      level: 'ERROR',
-      message: 'unhandled error',
-      requestId,
-      error: String(error),
-      stack: (error as Error)?.stack,
-    }),
-  );
+  logger.error('unhandled error', { requestId, error: error instanceof Error ? error : String(error) });
   return json(500, errorBody('INTERNAL_ERROR', `Something went wrong; quote request id ${requestId}`));
 }
 
+const orderIdInBody = (body: unknown): string | undefined => {
+  const orderId = (body as { orderId?: unknown } | null)?.orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
+};
+
+/** One line per request, after the answer (which may name the order, e.g. a new one). */
+function logRequest(event: APIGatewayProxyEventV2, result: APIGatewayProxyStructuredResultV2): void {
+  const status = result.statusCode ?? 200;
+  const code = status >= 400 ? (JSON.parse(result.body ?? '{}') as ErrorBody).error?.code : undefined;
+  const attributes = { route: event.routeKey, path: event.rawPath, status, code };
+  if (status >= 500) logger.warn('request handled', attributes);
+  else logger.info('request handled', attributes);
+}
+
 /**
- * A JSON HTTP route as a middy handler: body limits and parsing, the error shape, and the response
- * serialisation live here once, so each route is a small function from ApiRequest to ApiResponse.
+ * A JSON HTTP route as a middy handler: body limits and parsing, the error shape, the response
+ * serialisation and the request's log line live here once, so each route is a small function from
+ * ApiRequest to ApiResponse.
  */
 export const jsonApi = (route: Route, options: { withBody: boolean }) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event, context) => {
-    const requestId = context.awsRequestId;
-    try {
-      const headers = lowerCaseHeaders(event.headers);
-      const response = await route({
-        body: options.withBody ? parseBody(event, headers) : undefined,
-        path: event.pathParameters ?? {},
-        query: event.queryStringParameters ?? {},
-        headers,
-        requestId,
-      });
-      return json(response.status, response.body, { ...response.headers });
-    } catch (error) {
-      return renderError(error, requestId);
-    }
-  });
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(observability())
+    .handler(async (event, context) => {
+      const requestId = context.awsRequestId;
+      let result: APIGatewayProxyStructuredResultV2;
+      try {
+        const headers = lowerCaseHeaders(event.headers);
+        const response = await route({
+          body: options.withBody ? parseBody(event, headers) : undefined,
+          path: event.pathParameters ?? {},
+          query: event.queryStringParameters ?? {},
+          headers,
+          requestId,
+        });
+        correlate(orderIdInBody(response.body));
+        result = json(response.status, response.body, { ...response.headers });
+      } catch (error) {
+        result = renderError(error, requestId);
+      }
+      logRequest(event, result);
+      return result;
+    });

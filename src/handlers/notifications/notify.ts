@@ -10,6 +10,7 @@ import {
 import { ValidationError } from '../../domain/shared/errors';
 import { requiredEnv } from '../../adapters/env';
 import { notificationsStore } from './dependencies';
+import { eachRecord, observability } from '../observability';
 
 const parseJson = (text: string): unknown => {
   try {
@@ -53,5 +54,7 @@ const channel = (): NotificationChannel => {
 };
 
 export const handler = middy<SQSEvent>()
-  .use(sqsPartialBatchFailure())
-  .handler((event) => Promise.allSettled(event.Records.map((record) => notify(channel(), record))));
+  .use(observability())
+  // eachRecord logs a failed record (as JSON, with its order id); the middleware's own log would not be.
+  .use(sqsPartialBatchFailure({ logger: () => undefined }))
+  .handler((event) => eachRecord(event.Records, (record) => notify(channel(), record)));

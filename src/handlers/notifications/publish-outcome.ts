@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '../../domain/orders';
 import { notificationsTopic, orderEventStore } from './dependencies';
+import { eachRecord, observability } from '../observability';
 
 /**
  * An order outcome from the bus (the rule delivers the event envelope) becomes one message on the
@@ -45,5 +46,7 @@ export async function publishOutcome(record: SQSRecord): Promise<void> {
 }
 
 export const handler = middy<SQSEvent>()
-  .use(sqsPartialBatchFailure())
-  .handler((event) => Promise.allSettled(event.Records.map(publishOutcome)));
+  .use(observability())
+  // eachRecord logs a failed record (as JSON, with its order id); the middleware's own log would not be.
+  .use(sqsPartialBatchFailure({ logger: () => undefined }))
+  .handler((event) => eachRecord(event.Records, publishOutcome));

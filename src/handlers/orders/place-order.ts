@@ -6,6 +6,7 @@ import { ConcurrencyError, IdempotencyKeyReusedError, ValidationError } from '..
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
+import { correlate, logger, orderMetrics } from '../observability';
 import { idempotencyStore, orderEventStore } from './dependencies';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -52,6 +53,7 @@ export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Pro
       orderId = claim.existing.result.orderId ?? orderId;
     }
   }
+  correlate(orderId);
 
   const events = orThrow(
     decide({ type: 'PlaceOrder', orderId, placedAt: now.toISOString(), request: order }, undefined, {
@@ -68,9 +70,12 @@ export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Pro
   });
   try {
     await deps.store.append(envelopes);
+    orderMetrics.placed();
+    logger.info('order placed', { customerId: order.customerId, lines: order.items.length });
   } catch (error) {
     // With a key, a taken version 1 means the first attempt already placed this very order.
     if (!(key && error instanceof ConcurrencyError)) throw error;
+    logger.info('order already placed: a repeated request');
   }
   return {
     status: 202,

@@ -12,6 +12,7 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { ReadModel } from '../../adapters/dynamodb/read-model';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { orderEventStore, orderReadModel } from './dependencies';
+import { forOrder, logger, observability } from '../observability';
 
 export interface ProjectorDeps {
   readonly store: EventStore;
@@ -59,21 +60,26 @@ export async function projectOrders(
   const outcomes = await mapWithConcurrency(
     [...ordersInBatch(event)],
     ORDERS_IN_PARALLEL,
-    async ([orderId, sequence]) => {
-      try {
-        await projectOrder(deps, orderId);
-        return undefined;
-      } catch (error) {
-        console.error(
-          JSON.stringify({ level: 'ERROR', message: 'projection failed', orderId, error: String(error) }),
-        );
-        return { itemIdentifier: sequence };
-      }
-    },
+    ([orderId, sequence]) =>
+      forOrder(orderId, async () => {
+        try {
+          await projectOrder(deps, orderId);
+          return undefined;
+        } catch (error) {
+          logger.error('projection failed', { sequenceNumber: sequence, error: error as Error });
+          return { itemIdentifier: sequence };
+        }
+      }),
   );
-  return { batchItemFailures: outcomes.filter((failure) => failure !== undefined) };
+  const batchItemFailures = outcomes.filter((failure) => failure !== undefined);
+  logger.info('orders projected', {
+    records: event.Records.length,
+    orders: outcomes.length,
+    failed: batchItemFailures.length,
+  });
+  return { batchItemFailures };
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event) =>
-  projectOrders({ store: orderEventStore(), readModel: orderReadModel() }, event),
-);
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+  .use(observability())
+  .handler((event) => projectOrders({ store: orderEventStore(), readModel: orderReadModel() }, event));

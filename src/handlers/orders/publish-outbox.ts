@@ -13,6 +13,7 @@ import { fromItem } from '../../adapters/dynamodb/event-store';
 import { EventPublisher } from '../../adapters/eventbridge/event-publisher';
 import { eventBridgeClient } from '../../adapters/clients';
 import { requiredEnv } from '../../adapters/env';
+import { logger, observability } from '../observability';
 
 const sourceOf = (type: string): string =>
   isOrderEventType(type) ? EVENT_SOURCES[type] : 'orderflow.orders';
@@ -34,14 +35,10 @@ const decode = (record: DynamoDBRecord): Decoded => {
   if (!image) return { record };
   const decoded = decodeOrderEnvelope(fromItem(unmarshall(image as Record<string, AttributeValue>)));
   if (E.isLeft(decoded)) {
-    console.error(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'undecodable event in the store',
-        error: decoded.left.message,
-        sequence: record.dynamodb?.SequenceNumber,
-      }),
-    );
+    logger.error('undecodable event in the store', {
+      error: decoded.left.message,
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+    });
     throw decoded.left;
   }
   return { record, envelope: decoded.right };
@@ -68,11 +65,18 @@ export async function publishOutbox(
   }
   const envelopes = decoded.flatMap((d) => (d.envelope ? [d.envelope] : []));
   const { failed } = await publisherFor().publish(envelopes);
+  if (envelopes.length > 0) {
+    logger.info('events published', {
+      published: envelopes.length - failed.length,
+      failed: failed.length,
+      orderIds: [...new Set(envelopes.map((envelope) => envelope.metadata.orderId))],
+    });
+  }
   if (failed.length === 0) return { batchItemFailures: [] };
   const firstFailed = decoded.find((d) => d.envelope && failed.includes(d.envelope));
   return { batchItemFailures: [{ itemIdentifier: firstFailed?.record.dynamodb?.SequenceNumber ?? '' }] };
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler((event) =>
-  publishOutbox(eventPublisher, event),
-);
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+  .use(observability())
+  .handler((event) => publishOutbox(eventPublisher, event));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import * as steps from './steps';
 import { inventoryStore, orderEventStore, paymentProvider } from './dependencies';
+import { logger, observability } from '../observability';
 
 /*
  * The saga's Task functions (lambda:invoke with the payload the state machine builds). What a step
@@ -13,12 +14,24 @@ const deps = (): steps.StepDeps => ({
   payments: paymentProvider(),
 });
 
-const step = <I, O>(run: (deps: steps.StepDeps, input: I) => Promise<O>) =>
-  middy<I, O>().handler((input) => run(deps(), input));
+const step = <I, O>(name: string, run: (deps: steps.StepDeps, input: I) => Promise<O>) =>
+  middy<I, O>()
+    .use(observability())
+    .handler(async (input) => {
+      try {
+        const output = await run(deps(), input);
+        logger.info('saga step done', { step: name });
+        return output;
+      } catch (error) {
+        // Retry and Catch in the state machine decide what happens next; this is the record of why.
+        logger.warn('saga step failed', { step: name, error: error as Error });
+        throw error;
+      }
+    });
 
-export const reserveInventory = step(steps.reserveInventory);
-export const authorizePayment = step(steps.authorizePayment);
-export const confirmOrder = step(steps.confirmOrder);
-export const refundPayment = step(steps.refundPayment);
-export const releaseInventory = step(steps.releaseInventory);
-export const cancelOrder = step(steps.cancelOrder);
+export const reserveInventory = step('ReserveInventory', steps.reserveInventory);
+export const authorizePayment = step('AuthorizePayment', steps.authorizePayment);
+export const confirmOrder = step('ConfirmOrder', steps.confirmOrder);
+export const refundPayment = step('RefundPayment', steps.refundPayment);
+export const releaseInventory = step('ReleaseInventory', steps.releaseInventory);
+export const cancelOrder = step('CancelOrder', steps.cancelOrder);

@@ -12,6 +12,7 @@ import {
   type OrderState,
 } from '../../domain/orders';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
+import { logger, orderMetrics } from '../observability';
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -25,6 +26,23 @@ export async function loadOrder(store: EventStore, orderId: string): Promise<Ord
   const state = foldEvents(envelopes);
   if (!state) throw new OrderNotFoundError(orderId);
   return state;
+}
+
+/**
+ * An outcome appended now (never a repeat, which appends nothing): counted, and timed from OrderPlaced.
+ * Only an append that succeeded gets here, so a redelivered message or a retried step counts nothing.
+ */
+function recordOutcome(before: OrderState, appended: readonly OrderEvent[], at: string): void {
+  const sagaMs = Math.max(0, Date.parse(at) - Date.parse(before.createdAt));
+  for (const event of appended) {
+    if (event.type === 'OrderConfirmed') {
+      orderMetrics.confirmed();
+      orderMetrics.sagaDuration('CONFIRMED', sagaMs);
+    } else if (event.type === 'OrderCancelled') {
+      orderMetrics.cancelled(event.data.reason);
+      orderMetrics.sagaDuration('CANCELLED', sagaMs);
+    }
+  }
 }
 
 /**
@@ -55,6 +73,12 @@ export async function record(
           newEventId: ulid,
         }),
       );
+      logger.info('events recorded', {
+        events: decided.right.map((event) => event.type),
+        version: state.version + decided.right.length,
+        causationId,
+      });
+      recordOutcome(state, decided.right, at);
       return { state: await loadOrder(store, command.orderId), appended: decided.right };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_CONFLICT_RETRIES) throw error;

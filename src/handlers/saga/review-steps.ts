@@ -5,6 +5,7 @@ import { requiredEnv } from '../../adapters/env';
 import { OrderCancelledError } from '../../domain/orders';
 import { orderEventStore } from './dependencies';
 import { loadOrder, record } from './order-stream';
+import { observability } from '../observability';
 
 let reviews: ReviewsStore | undefined;
 export const reviewsStore = (): ReviewsStore =>
@@ -36,6 +37,6 @@ export async function requestReview(
   return { awaiting: true };
 }
 
-export const handler = middy<RequestReviewInput, { awaiting: true }>().handler((input) =>
-  requestReview(input),
-);
+export const handler = middy<RequestReviewInput, { awaiting: true }>()
+  .use(observability())
+  .handler((input) => requestReview(input));

@@ -5,6 +5,7 @@ import { OrderCancelledError, ShippingUnavailableError, ValidationError } from '
 import { orderEventStore } from './dependencies';
 import { loadOrder } from './order-stream';
 import { sagaClient } from './saga-client';
+import { eachRecord, observability } from '../observability';
 
 interface ShippingRequest {
   readonly orderId: string;
@@ -56,5 +57,7 @@ export async function shipOrder(record: SQSRecord): Promise<void> {
 }
 
 export const handler = middy<SQSEvent>()
-  .use(sqsPartialBatchFailure())
-  .handler((event) => Promise.allSettled(event.Records.map(shipOrder)));
+  .use(observability())
+  // eachRecord logs a failed record (as JSON, with its order id); the middleware's own log would not be.
+  .use(sqsPartialBatchFailure({ logger: () => undefined }))
+  .handler((event) => eachRecord(event.Records, shipOrder));

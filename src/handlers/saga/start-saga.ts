@@ -4,6 +4,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as E from 'fp-ts/Either';
 import { decodeOrderEnvelope, ValidationError } from '../../domain/orders';
 import { sagaClient } from './saga-client';
+import { eachRecord, observability } from '../observability';
 
 /** Settings the state machine reads from its input (TimeoutSecondsPath and friends), per stage. */
 export const sagaConfig = () => ({
@@ -30,5 +31,7 @@ export async function startSaga(record: SQSRecord): Promise<boolean> {
 }
 
 export const handler = middy<SQSEvent>()
-  .use(sqsPartialBatchFailure())
-  .handler((event) => Promise.allSettled(event.Records.map(startSaga)));
+  .use(observability())
+  // eachRecord logs a failed record (as JSON, with its order id); the middleware's own log would not be.
+  .use(sqsPartialBatchFailure({ logger: () => undefined }))
+  .handler((event) => eachRecord(event.Records, startSaga));

@@ -12,6 +12,7 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
 import { loadOrder, record } from './order-stream';
+import { timedPaymentCall } from '../observability';
 
 /*
  * The saga's steps. Each is idempotent: it reads the order's stream first and does only what the
@@ -80,13 +81,15 @@ export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
   const placed = (await deps.store.load(orderId)).find((event) => event.metadata.type === 'OrderPlaced');
   const token = (placed?.data as { paymentToken?: string } | undefined)?.paymentToken ?? '';
   try {
-    const authorization = await deps.payments.authorize({
-      orderId,
-      amount: order.total,
-      currency: order.currency,
-      token,
-      idempotencyKey: `authorize:${orderId}`,
-    });
+    const authorization = await timedPaymentCall('authorize', () =>
+      deps.payments.authorize({
+        orderId,
+        amount: order.total,
+        currency: order.currency,
+        token,
+        idempotencyKey: `authorize:${orderId}`,
+      }),
+    );
     await recordForward(deps, 'AuthorizePayment', {
       type: 'RecordPaymentAuthorized',
       orderId,
@@ -116,11 +119,13 @@ export async function confirmOrder(
   if (order.status === 'CONFIRMED') return { confirmed: true };
   order = await recordForward(deps, 'ConfirmOrder', { type: 'RecordShipmentScheduled', orderId, shipmentId });
   if (order.captureId === undefined) {
-    const capture = await deps.payments.capture({
-      authorizationId: order.authorizationId ?? '',
-      amount: order.authorizedAmount,
-      idempotencyKey: `capture:${orderId}`,
-    });
+    const capture = await timedPaymentCall('capture', () =>
+      deps.payments.capture({
+        authorizationId: order.authorizationId ?? '',
+        amount: order.authorizedAmount,
+        idempotencyKey: `capture:${orderId}`,
+      }),
+    );
     await recordForward(deps, 'ConfirmOrder', {
       type: 'RecordPaymentCaptured',
       orderId,
@@ -138,11 +143,14 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
   const order = await loadOrder(deps.store, orderId);
   if (order.refundId !== undefined || order.authorizationId === undefined) return { refunded: 0 };
   if (order.captureId !== undefined) {
-    const refund = await deps.payments.refund({
-      captureId: order.captureId,
-      amount: order.capturedAmount - order.refundedAmount,
-      idempotencyKey: `refund:${orderId}`,
-    });
+    const { captureId } = order;
+    const refund = await timedPaymentCall('refund', () =>
+      deps.payments.refund({
+        captureId,
+        amount: order.capturedAmount - order.refundedAmount,
+        idempotencyKey: `refund:${orderId}`,
+      }),
+    );
     await record(
       deps.store,
       { type: 'RecordPaymentRefunded', orderId, refundId: refund.refundId, amount: refund.amount },
@@ -150,7 +158,10 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
     );
     return { refunded: refund.amount };
   }
-  await deps.payments.void({ authorizationId: order.authorizationId, idempotencyKey: `void:${orderId}` });
+  const { authorizationId } = order;
+  await timedPaymentCall('void', () =>
+    deps.payments.void({ authorizationId, idempotencyKey: `void:${orderId}` }),
+  );
   await record(
     deps.store,
     {

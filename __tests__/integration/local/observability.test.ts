@@ -1,0 +1,60 @@
+import { bearer } from '../../../src/local/auth/dev-token';
+import { eventually, validOrder } from '../../support/api';
+import { startCli } from '../../support/cli';
+import { freePort } from '../../support/ports';
+
+const jsonLines = (chunks: readonly string[]): Record<string, unknown>[] =>
+  chunks
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+
+describe('npm start shows the functions’ structured logs', () => {
+  it('POST /orders prints, on standard error, JSON log lines and an EMF blob carrying the new order id', async () => {
+    const httpPort = await freePort();
+    const cli = await startCli({
+      ORDERFLOW_HTTP_PORT: String(httpPort),
+      ORDERFLOW_AWS_PORT: String(await freePort()),
+      ORDERFLOW_LAMBDA_PORT: String(await freePort()),
+      ORDERFLOW_PAYMENTS_PORT: String(await freePort()),
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${httpPort}/orders`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: bearer({ role: 'admin', subject: 'observability-test' }),
+        },
+        body: JSON.stringify(validOrder()),
+      });
+      expect(response.status).toBe(202);
+      const { orderId } = (await response.json()) as { orderId: string };
+
+      const lines = await eventually(
+        async () => jsonLines(cli.stderr),
+        (found) =>
+          found.some((line) => line.message === 'request handled' && line.correlation_id === orderId) &&
+          found.some((line) => '_aws' in line && line.OrdersPlaced === 1 && line.orderId === orderId),
+        30_000,
+      );
+      expect(lines.find((line) => line.message === 'order placed')).toMatchObject({
+        level: 'INFO',
+        service: 'orderflow',
+        correlation_id: orderId,
+        function_name: 'orderflow-local-placeOrder',
+      });
+      // Standard output stays the one ready line.
+      expect(cli.stdoutLines.filter((line) => line.trim() !== '')).toEqual([cli.readyLine]);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exit;
+    }
+  }, 120_000);
+});
