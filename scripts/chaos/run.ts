@@ -26,7 +26,8 @@ import { CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const INITIAL_STOCK = 60;
+/** Stock per SKU: about three quarters of what the run's orders would take, so it runs out late in the run. */
+const initialStock = (orders: number) => Math.max(60, Math.ceil(orders * 0.35));
 const CUSTOMERS = 25;
 const TERMINAL = new Set(['CONFIRMED', 'CANCELLED']);
 /** How long one order may take to reach a terminal status before the run stops waiting for it. */
@@ -148,8 +149,9 @@ export async function runChaos(
   // Customers of this run only, so the list endpoint returns exactly this run's orders.
   const runTag = `${seed}-${startedAt.toString(36)}`;
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => `chaos-${runTag}-${i}`);
+  const stockPerSku = initialStock(orders);
   for (const sku of CHAOS_SKUS) {
-    const { status } = await api(urls, 'PUT', `/inventory/${sku}`, { available: INITIAL_STOCK });
+    const { status } = await api(urls, 'PUT', `/inventory/${sku}`, { available: stockPerSku });
     if (status !== 200) throw new OrderNotAcceptedError(`PUT /inventory/${sku} answered ${status}`);
   }
   await control(urls, 'ClearFaults');
@@ -222,7 +224,7 @@ export async function runChaos(
   }
   const placingSeconds = (performance.now() - started) / 1000;
 
-  const { outcomes, stock } = await collectOutcomes(urls, placed, customers, CHAOS_SKUS, INITIAL_STOCK);
+  const { outcomes, stock } = await collectOutcomes(urls, placed, customers, CHAOS_SKUS, stockPerSku);
   const deadLetters = await deadLettersSince(urls, startedAt);
   const fired = await firedFaults(urls);
   // Faults that never fired are disarmed, so they cannot land on whatever uses the stack next.
