@@ -51,6 +51,7 @@ export async function benchSaga(options: SagaBenchOptions) {
     const { orderId } = (await response.json()) as { orderId: string };
     orderIds.push(orderId);
     const deadline = Date.now() + 120_000;
+    let pollMs = 25;
     while (Date.now() < deadline) {
       const view = await apiFetch(`${options.httpUrl}/orders/${orderId}`);
       const status = view.status === 200 ? ((await view.json()) as { status: string }).status : 'PENDING';
@@ -59,7 +60,10 @@ export async function benchSaga(options: SagaBenchOptions) {
         if (status === 'CONFIRMED') latencies.push(performance.now() - t0);
         return;
       }
-      await sleep(25);
+      // Backing off from 25 ms to 500 ms: a fixed fast poll of every pending order would become the
+      // load itself once orders slow down (each GET is a Lambda invocation).
+      await sleep(pollMs);
+      pollMs = Math.min(500, pollMs * 1.5);
     }
     outcomes.TIMED_OUT = (outcomes.TIMED_OUT ?? 0) + 1;
   };
