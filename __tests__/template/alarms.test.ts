@@ -255,6 +255,7 @@ describe('compiled template: the operations dashboard', () => {
     for (const metric of [
       '"orderflow", "OrdersPlaced", "service", "orderflow"',
       '"orderflow", "OrdersConfirmed", "service", "orderflow"',
+      '"orderflow", "OrdersCancelled", "service", "orderflow"',
       'MetricName=\\"OrdersCancelled\\"',
       '{orderflow,reason,service}',
       '"orderflow", "SagaDuration", "service", "orderflow"',
