@@ -48,7 +48,11 @@ export async function benchSaga(options: SagaBenchOptions) {
       }),
     });
     postLatencies.push(performance.now() - t0);
-    const { orderId } = (await response.json()) as { orderId: string };
+    const { orderId } = (await response.json()) as { orderId?: string };
+    if (response.status !== 202 || !orderId) {
+      outcomes[`HTTP_${response.status}`] = (outcomes[`HTTP_${response.status}`] ?? 0) + 1;
+      return;
+    }
     orderIds.push(orderId);
     const deadline = Date.now() + 120_000;
     let pollMs = 25;
