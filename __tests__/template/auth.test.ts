@@ -6,6 +6,7 @@ const ADMIN_ROUTES = [
   'GET /inventory/{sku}',
   'GET /reviews',
   'POST /orders/{orderId}/review',
+  'GET /orders/{orderId}/saga',
 ];
 const PUBLIC_ROUTES = ['GET /health'];
 

@@ -25,3 +25,4 @@ export * from './view';
 export * from './request-hash';
 export * from './saga-errors';
 export * from './review-errors';
+export * from './owner';

@@ -100,4 +100,13 @@ export class InvalidEventStreamError extends DomainError {
   }
 }
 
+/** The caller may not act for the customer it names (its token is another customer's). */
+export class ForbiddenError extends DomainError {
+  override readonly code = 'FORBIDDEN';
+
+  constructor(details: readonly FieldIssue[]) {
+    super(`Forbidden: ${details.map((d) => `${d.path} ${d.rule}`).join(', ')}`, details);
+  }
+}
+
 export const isDomainError = (value: unknown): value is DomainError => value instanceof DomainError;

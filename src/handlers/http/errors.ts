@@ -25,6 +25,7 @@ export class UnsupportedMediaTypeError extends HttpRequestError {
 /** HTTP status of each domain error code; anything not listed is a bug and answers 500. */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
+  FORBIDDEN: 403,
   ORDER_NOT_FOUND: 404,
   CONCURRENCY_CONFLICT: 409,
   INVALID_TRANSITION: 409,

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Caller } from '../../domain/shared/access';
 import { DomainError } from '../../domain/shared/errors';
 import {
   MalformedJsonError,
@@ -29,6 +30,8 @@ export interface ApiRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly requestId: string;
+  /** Who the authorizer let in; undefined on a route that runs without one. */
+  readonly caller?: Caller;
 }
 
 export interface ApiResponse {
@@ -76,6 +79,20 @@ function parseBody(event: APIGatewayProxyEventV2, headers: Record<string, string
   } catch {
     throw new MalformedJsonError('The request body is not valid JSON');
   }
+}
+
+interface JwtAuthorizerContext {
+  readonly jwt?: { readonly claims?: Record<string, unknown>; readonly scopes?: readonly string[] | null };
+}
+
+/** The caller as the HTTP API's JWT authorizer describes it (claims and scopes of the access token). */
+function callerOf(event: APIGatewayProxyEventV2): Caller | undefined {
+  const jwt = (event.requestContext as { authorizer?: JwtAuthorizerContext } | undefined)?.authorizer?.jwt;
+  const subject = jwt?.claims?.sub;
+  if (typeof subject !== 'string') return undefined;
+  const scope = jwt?.claims?.scope;
+  const scopes = jwt?.scopes ?? (typeof scope === 'string' ? scope.split(' ') : []);
+  return { subject, scopes };
 }
 
 /** Renders any failure as the API's error shape: a known error keeps its status, the rest is a bare 500. */
@@ -128,6 +145,7 @@ export const jsonApi = (route: Route, options: { withBody: boolean }) =>
           query: event.queryStringParameters ?? {},
           headers,
           requestId,
+          caller: callerOf(event),
         });
         correlate(orderIdInBody(response.body));
         result = json(response.status, response.body, { ...response.headers });

@@ -1,3 +1,4 @@
+import { isOperator } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
 import { notificationsStore } from './dependencies';
@@ -5,7 +6,12 @@ import { notificationsStore } from './dependencies';
 export const handler = jsonApi(
   async (request) => {
     const orderId = requireOrderId(request.path.orderId);
-    return { status: 200, body: { notifications: await notificationsStore().forOrder(orderId) } };
+    const notifications = await notificationsStore().forOrder(orderId);
+    // A customer sees the notifications addressed to them, never operations' alerts or anyone else's.
+    const visible = isOperator(request.caller)
+      ? notifications
+      : notifications.filter((n) => n.recipient === request.caller?.subject);
+    return { status: 200, body: { notifications: visible } };
   },
   { withBody: false },
 );

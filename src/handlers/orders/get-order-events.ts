@@ -1,4 +1,5 @@
-import { OrderNotFoundError } from '../../domain/shared/errors';
+import { mayActFor } from '../../domain/shared/access';
+import { OrderNotFoundError, ownerOf } from '../../domain/orders';
 import { jsonApi } from '../http/json-api';
 import { orderEventStore } from './dependencies';
 import { requireOrderId } from './order-id';
@@ -7,7 +8,8 @@ export const handler = jsonApi(
   async (request) => {
     const orderId = requireOrderId(request.path.orderId);
     const events = await orderEventStore().load(orderId);
-    if (events.length === 0) throw new OrderNotFoundError(orderId);
+    const owner = ownerOf(events);
+    if (owner === undefined || !mayActFor(request.caller, owner)) throw new OrderNotFoundError(orderId);
     return { status: 200, body: { events } };
   },
   { withBody: false },

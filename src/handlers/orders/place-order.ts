@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import * as E from 'fp-ts/Either';
 import { canonicalJson, decide, parsePlaceOrder, toEnvelopes } from '../../domain/orders';
-import { ConcurrencyError, IdempotencyKeyReusedError, ValidationError } from '../../domain/shared/errors';
+import { mayActFor } from '../../domain/shared/access';
+import {
+  ConcurrencyError,
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  ValidationError,
+} from '../../domain/shared/errors';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
@@ -42,12 +48,19 @@ function idempotencyKeyOf(request: ApiRequest): string | undefined {
 export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Promise<ApiResponse> {
   const key = idempotencyKeyOf(request);
   const order = orThrow(parsePlaceOrder(request.body));
+  if (!mayActFor(request.caller, order.customerId)) {
+    throw new ForbiddenError([
+      { path: 'customerId', rule: 'caller', message: 'must be the signed-in customer (the token subject)' },
+    ]);
+  }
   const now = deps.now();
   let orderId = deps.newId();
 
   if (key) {
     const requestHash = createHash('sha256').update(canonicalJson(request.body)).digest('hex');
-    const claim = await deps.idempotency.claim(`placeOrder#${key}`, requestHash, { orderId }, now);
+    // Keys are per caller: one client's key never collides with another's.
+    const scope = request.caller ? `${request.caller.subject}#` : '';
+    const claim = await deps.idempotency.claim(`placeOrder#${scope}${key}`, requestHash, { orderId }, now);
     if (!claim.claimed) {
       if (claim.existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
       orderId = claim.existing.result.orderId ?? orderId;
