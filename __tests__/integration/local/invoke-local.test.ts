@@ -7,6 +7,7 @@ import { api, eventually, LOCAL_TABLES } from '../../support/api';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { frameworkEnv, PROJECT_ROOT, SLS_BIN } from '../../../src/local/template';
+import { isFunctionLogLine } from '../../../src/local/offline';
 import { documentClient, stackUrls } from '../../support/stack';
 
 const run = promisify(execFile);
@@ -107,6 +108,11 @@ describe('sls invoke local with the sample events, against the running stack', (
         }),
       },
     ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
-    check?.(JSON.parse(stdout.slice(stdout.indexOf('{'))) as Record<string, unknown>);
+    // The function's own JSON log and EMF lines come first; the result (or error payload) is printed last.
+    const result = stdout
+      .split('\n')
+      .filter((line) => !isFunctionLogLine(line))
+      .join('\n');
+    check?.(JSON.parse(result.slice(result.indexOf('{'))) as Record<string, unknown>);
   });
 });
