@@ -77,7 +77,14 @@ export async function benchBundles(): Promise<BundleFigures[]> {
         const file = join(extracted, digest.slice(0, 12), handlerFile);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, content);
-        const env = { ...process.env, AWS_REGION: 'us-east-1', ...stringVariables(properties) };
+        // The AWS SDK is left to the runtime (serverless.yml, esbuild `exclude`); Lambda finds it via NODE_PATH,
+        // and so does this probe, from the project's own copy.
+        const env = {
+          ...process.env,
+          NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
+          AWS_REGION: 'us-east-1',
+          ...stringVariables(properties),
+        };
         timing = await requireMs(file, env).then(
           (ms) => ({ requireMs: round(ms) }),
           (error: unknown) => ({
