@@ -128,21 +128,5 @@ export async function assertStackRunning(urls: ChaosUrls): Promise<void> {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` at once; results in the order of `items`. */
-export async function mapPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+/** The bounded-concurrency map the handlers use, so the harness drives the stack with the same one. */
+export { mapWithConcurrency as mapPool } from '../../src/handlers/shared/concurrency';

@@ -332,6 +332,14 @@ describe('handler metrics: EMF blobs in the orderflow namespace', () => {
       steps.confirmOrder({ orderId, shipmentId: `shp_${orderId}` }, contextFor('confirmOrder')),
     );
     expect(metricNamed(retried.metrics, 'OrdersConfirmed')).toEqual([]);
+
+    // A compensation that arrives after the outcome (ConfirmOrder's answer lost) never refunds a sale.
+    await expect(steps.refundPayment({ orderId }, contextFor('refundPayment'))).rejects.toMatchObject({
+      name: 'InvalidTransitionError',
+    });
+    const types = (await mockStore.load(orderId)).map((e) => e.metadata.type);
+    expect(types).toContain('OrderConfirmed');
+    expect(types).not.toContain('PaymentRefunded');
   });
 
   it('OrdersCancelled by reason (and in total), with SagaDuration of the cancelled saga', async () => {

@@ -141,6 +141,9 @@ export async function confirmOrder(
 /** Gives back what was taken: a refund after capture, a void before it, nothing when nothing was taken. */
 export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
   const order = await loadOrder(deps.store, orderId);
+  // A confirmed order keeps its money. Reaching here means ConfirmOrder's answer was lost after it
+  // recorded the outcome; failing loudly (the saga fails, its alarm fires) beats refunding a sale.
+  if (order.status === 'CONFIRMED') throw new InvalidTransitionError(orderId, order.status, 'RefundPayment');
   if (order.refundId !== undefined || order.authorizationId === undefined) return { refunded: 0 };
   if (order.captureId !== undefined) {
     const { captureId } = order;

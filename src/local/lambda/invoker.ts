@@ -25,6 +25,9 @@ interface ErrorPayload {
  */
 function withErrorType(payload: unknown): unknown {
   const error = payload as ErrorPayload | undefined;
+  // serverless-offline's own timeout; Lambda reports a timed-out invocation as Sandbox.Timedout.
+  if (error?.errorMessage?.includes('[504] - Lambda timeout'))
+    return { ...error, errorType: 'Sandbox.Timedout' };
   if (!error || error.errorType !== 'Error' || !Array.isArray(error.trace)) return payload;
   const name = /^([A-Za-z_$][\w$.]*): /.exec(error.trace[0] ?? '')?.[1];
   return name ? { ...error, errorType: name } : payload;
