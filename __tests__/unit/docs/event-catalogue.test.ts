@@ -34,6 +34,7 @@ import {
   JsonSchemaConverter,
   UnsupportedCodecError,
 } from '../../../scripts/event-catalogue/json-schema';
+import { leaves, REMOVE, withValue } from '../../support/json-mutations';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MARKDOWN_FILE = 'docs/events.md';
@@ -161,26 +162,6 @@ describe('examples', () => {
 });
 
 describe('the JSON Schema agrees with the codecs', () => {
-  type Path = readonly (string | number)[];
-  const REMOVE = Symbol('remove');
-
-  const leaves = (value: unknown, at: Path = []): Path[] =>
-    typeof value === 'object' && value !== null
-      ? Object.entries(value).flatMap(([key, child]) =>
-          leaves(child, [...at, Array.isArray(value) ? Number(key) : key]),
-        )
-      : [at];
-
-  const withValue = (detail: unknown, at: Path, value: unknown): unknown => {
-    const copy = clone(detail);
-    let parent = copy as Record<string | number, unknown>;
-    for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-    const last = at[at.length - 1] as string | number;
-    if (value === REMOVE) Reflect.deleteProperty(parent, last);
-    else parent[last] = value;
-    return copy;
-  };
-
   // Values on which RFC 3339 `format: date-time` and the IsoDateTime codec agree (see the report on
   // the known differences: lowercase `t`/`z`, leap second `:60`, offsets without a colon).
   const REPLACEMENTS: readonly [string, unknown][] = [

@@ -27,6 +27,7 @@ import {
 import { MAX_BODY_BYTES } from '../../../src/handlers/http/json-api';
 import { LIST_LIMITS } from '../../../src/handlers/orders/list-orders';
 import { placeOrder } from '../../../src/handlers/orders/place-order';
+import { leaves, REMOVE, withValue } from '../../support/json-mutations';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const OPENAPI_FILE = 'docs/openapi.yaml';
@@ -357,23 +358,6 @@ describe(`${OPENAPI_FILE} agrees with the handlers and the domain`, () => {
     }
   });
 
-  type Path = readonly (string | number)[];
-  const REMOVE = Symbol('remove');
-  const leaves = (value: unknown, at: Path = []): Path[] =>
-    typeof value === 'object' && value !== null
-      ? Object.entries(value).flatMap(([key, child]) =>
-          leaves(child, [...at, Array.isArray(value) ? Number(key) : key]),
-        )
-      : [at];
-  const withValue = (input: unknown, at: Path, value: unknown): unknown => {
-    const copy = structuredClone(input);
-    let parent = copy as Record<string | number, unknown>;
-    for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-    const last = at[at.length - 1] as string | number;
-    if (value === REMOVE) Reflect.deleteProperty(parent, last);
-    else parent[last] = value;
-    return copy;
-  };
   const REPLACEMENTS: readonly [string, unknown][] = [
     ['removed', REMOVE],
     ['null', null],
