@@ -28,6 +28,16 @@ interface PolicyDocument {
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([value].flat() as T[]));
 const props = (resource: CfnResource | undefined) => resource?.Properties ?? {};
 
+/** Every API stage (REST or HTTP) with its access-log settings; the two APIs name the property differently. */
+const stageAccessLogs = (template: CfnTemplate) => [
+  ...resourcesOfType(template, 'AWS::ApiGateway::Stage').map(
+    ([id, s]) => [id, props(s).AccessLogSetting] as const,
+  ),
+  ...resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(
+    ([id, s]) => [id, props(s).AccessLogSettings] as const,
+  ),
+];
+
 /** Queue and SNS-subscription redrive targets: what serverless-rules and cdk-nag accept as a DLQ. */
 const redriveTargets = (template: CfnTemplate, type: string) =>
   new Set(
@@ -288,14 +298,7 @@ describe('serverless-rules (cfn-lint-serverless) on the compiled template', () =
 
   it('ES2000 every API stage (REST or HTTP) has access logging to a destination', async () => {
     const template = await ciTemplate();
-    const stages = [
-      ...resourcesOfType(template, 'AWS::ApiGateway::Stage').map(
-        ([id, s]) => [id, props(s).AccessLogSetting] as const,
-      ),
-      ...resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(
-        ([id, s]) => [id, props(s).AccessLogSettings] as const,
-      ),
-    ];
+    const stages = stageAccessLogs(template);
     expect(stages.length).toBeGreaterThan(0);
     for (const [id, settings] of stages) {
       const destination = (settings as { DestinationArn?: unknown } | undefined)?.DestinationArn;
@@ -474,14 +477,7 @@ describe('cdk-nag AwsSolutions on the compiled template', () => {
 
   it('APIG1 every API stage has access logging with a destination and a JSON format', async () => {
     const template = await ciTemplate();
-    const stages = [
-      ...resourcesOfType(template, 'AWS::ApiGateway::Stage').map(
-        ([id, s]) => [id, props(s).AccessLogSetting] as const,
-      ),
-      ...resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').map(
-        ([id, s]) => [id, props(s).AccessLogSettings] as const,
-      ),
-    ];
+    const stages = stageAccessLogs(template);
     expect(stages.length).toBeGreaterThan(0);
     for (const [id, settings] of stages) {
       const { DestinationArn, Format } = (settings ?? {}) as { DestinationArn?: unknown; Format?: string };
