@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { bearer } from '../../src/local/auth/dev-token';
+import { isTransientServerAnswer } from '../../src/local/offline-answers';
 import { dynamoDb, stackUrls } from './stack';
 
 export interface ApiResult<T = unknown> {
@@ -66,15 +67,6 @@ export const validOrder = (overrides: Record<string, unknown> = {}): Record<stri
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * serverless-offline answers an invocation that ran past its timeout with 200 and an `errorMessage`
- * body; API Gateway would answer 5xx. Either way a client may retry with its Idempotency-Key.
- */
-export const isTransientAnswer = (result: { status: number; body: unknown }): boolean =>
-  result.status >= 500 ||
-  (result.status === 200 &&
-    typeof (result.body as { errorMessage?: unknown } | undefined)?.errorMessage === 'string');
-
 let placeSeq = 0;
 /**
  * Places an order as a well-behaved client does: with an Idempotency-Key, retrying a transient
@@ -89,7 +81,7 @@ export async function placeOrder(body: Record<string, unknown> = validOrder()): 
       body,
       headers: { 'idempotency-key': key },
     });
-    if (!isTransientAnswer(result)) break;
+    if (!isTransientServerAnswer(result)) break;
     await sleep(500 * attempt);
   }
   if (result.status !== 202 || typeof result.body?.orderId !== 'string') {

@@ -18,6 +18,7 @@ import {
   StackNotRunningError,
   type ChaosUrls,
 } from './client';
+import { isTransientServerAnswer } from '../../src/local/offline-answers';
 import { collectOutcomes, deadLettersSince } from './collect';
 import { CHAOS_FAULT_KINDS, planFault, type ChaosFaultKind, type PlannedFault } from './fault-mix';
 import { checkInvariants, INVARIANTS, type Violation } from './invariants';
@@ -95,9 +96,7 @@ async function placeOrder(
     ).catch((error: unknown) => ({ status: 0, body: String(error) }));
     // Retried like any transient failure: 5xx, a dropped connection, or serverless-offline's Lambda
     // timeout (a 200 with an error body).
-    const offlineTimeout =
-      answer.status === 200 && typeof (answer.body as { errorMessage?: unknown })?.errorMessage === 'string';
-    if (answer.status !== 0 && answer.status < 500 && !offlineTimeout) break;
+    if (answer.status !== 0 && !isTransientServerAnswer(answer)) break;
     await sleep(250 * attempt);
   }
   const orderId = (answer.body as { orderId?: string } | undefined)?.orderId;
