@@ -1,6 +1,6 @@
 import { InvalidPageTokenError } from '../../adapters/dynamodb/read-model';
-import { mayActFor } from '../../domain/shared/access';
-import { ForbiddenError, ValidationError, type FieldIssue } from '../../domain/shared/errors';
+import { requireActingFor } from '../../domain/shared/access';
+import { ValidationError, type FieldIssue } from '../../domain/shared/errors';
 import { jsonApi } from '../http/json-api';
 import { orderReadModel } from './dependencies';
 
@@ -25,11 +25,7 @@ function parseQuery(query: Readonly<Record<string, string | undefined>>) {
 export const handler = jsonApi(
   async (request) => {
     const { customerId, limit, nextToken } = parseQuery(request.query);
-    if (!mayActFor(request.caller, customerId)) {
-      throw new ForbiddenError([
-        { path: 'customerId', rule: 'caller', message: 'must be the signed-in customer (the token subject)' },
-      ]);
-    }
+    requireActingFor(request.caller, customerId);
     try {
       return { status: 200, body: await orderReadModel().listByCustomer(customerId, limit, nextToken) };
     } catch (error) {

@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import * as E from 'fp-ts/Either';
 import { canonicalJson, decide, parsePlaceOrder, toEnvelopes } from '../../domain/orders';
-import { mayActFor } from '../../domain/shared/access';
-import {
-  ConcurrencyError,
-  ForbiddenError,
-  IdempotencyKeyReusedError,
-  ValidationError,
-} from '../../domain/shared/errors';
+import { requireActingFor } from '../../domain/shared/access';
+import { ConcurrencyError, IdempotencyKeyReusedError, ValidationError } from '../../domain/shared/errors';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
@@ -48,11 +43,7 @@ function idempotencyKeyOf(request: ApiRequest): string | undefined {
 export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Promise<ApiResponse> {
   const key = idempotencyKeyOf(request);
   const order = orThrow(parsePlaceOrder(request.body));
-  if (!mayActFor(request.caller, order.customerId)) {
-    throw new ForbiddenError([
-      { path: 'customerId', rule: 'caller', message: 'must be the signed-in customer (the token subject)' },
-    ]);
-  }
+  requireActingFor(request.caller, order.customerId);
   const now = deps.now();
   let orderId = deps.newId();
 
