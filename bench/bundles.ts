@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { compileTemplate, PROJECT_ROOT, resourcesOfType } from '../src/local/template';
 import { BenchError } from './errors';
 import { round } from './stats';
-import { readZip } from './zip';
+import { readZip } from '../src/local/lambda/zip';
 
 const run = promisify(execFile);
 

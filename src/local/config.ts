@@ -9,6 +9,8 @@ export interface StackConfig {
   readonly region: string;
   readonly stage: string;
   readonly dataDir?: string;
+  /** Execution environments one function may run at once, unless its template reserves concurrency. */
+  readonly functionConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -25,6 +27,22 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
   return value;
 };
 
+/**
+ * Enough for the saga's steps to overlap on a two-core machine without every function holding
+ * a dozen initialised workers (each is a V8 isolate of its own); see docs/performance.md.
+ */
+export const DEFAULT_FUNCTION_CONCURRENCY = 4;
+
+const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  }
+  return value;
+};
+
 export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): StackConfig {
   return {
     host: '127.0.0.1',
@@ -35,5 +53,6 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     region: env.AWS_REGION ?? 'us-east-1',
     stage: env.ORDERFLOW_STAGE ?? 'local',
     dataDir,
+    functionConcurrency: positiveInteger(env, 'ORDERFLOW_FUNCTION_CONCURRENCY', DEFAULT_FUNCTION_CONCURRENCY),
   };
 }

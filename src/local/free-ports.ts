@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { StackConfig } from './config';
+import { DEFAULT_FUNCTION_CONCURRENCY, type StackConfig } from './config';
 
 /** A TCP port that was free a moment ago on loopback. */
 export const freePort = (): Promise<number> =>
@@ -21,4 +21,5 @@ export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   paymentsPort: await freePort(),
   region: 'us-east-1',
   stage: 'local',
+  functionConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
 });

@@ -34,7 +34,7 @@ export function isFunctionLogLine(line: string): boolean {
   }
 }
 
-const defaultFunctionLog = (): ((line: string) => void) | undefined =>
+export const defaultFunctionLog = (): ((line: string) => void) | undefined =>
   process.env.ORDERFLOW_FUNCTION_LOGS === 'stderr' ? (line) => process.stderr.write(`${line}\n`) : undefined;
 
 export class OfflineStartError extends Error {

@@ -10,8 +10,10 @@ import { StepFunctionsService } from './aws/stepfunctions';
 import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
 import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
-import { ServerlessOffline } from './offline';
-import { LambdaInvoker, LambdaTargetError } from './lambda/invoker';
+import { defaultFunctionLog, isFunctionLogLine, ServerlessOffline } from './offline';
+import { LambdaTargetError } from './lambda/invoker';
+import { functionSpecsFromTemplate } from './lambda/function-specs';
+import { WarmFunctions } from './lambda/warm-functions';
 import { createQueues } from './queues/sqs-from-template';
 import { queueMappingsFromTemplate, SqsEventSource } from './queues/sqs-event-source';
 import { streamFailureRecord } from './streams/failure-record';
@@ -19,7 +21,7 @@ import type { FailedBatch } from './streams/stream-poller';
 import { LocalStreams } from './streams/streams';
 import { createTables } from './tables';
 import { TargetDispatcher } from './targets';
-import { compileTemplate, type CfnTemplate } from './template';
+import { compileTemplate, PROJECT_ROOT, type CfnTemplate } from './template';
 
 export interface RunningStack {
   readonly config: StackConfig;
@@ -44,14 +46,40 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   const stopAll = async () => {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   };
-  const buildEnv = { ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `${config.stage}-${config.httpPort}`) };
+  const instance = `${config.stage}-${config.httpPort}`;
+  const paymentsUrl = `http://${config.host}:${config.paymentsPort}`;
+  // The template is compiled with the simulator's address, so functions find it wherever it listens.
+  const buildEnv = {
+    ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', instance),
+    PAYMENT_PROVIDER_URL: paymentsUrl,
+  };
+  const packageDir = join('.orderflow', 'package', instance);
   try {
+    // Listening first: every function's environment and every queue URL names the endpoint's port.
+    cleanups.push(() => endpoint.close());
+    const awsPort = await endpoint.listen(config.awsPort, config.host);
+    const awsUrl = `http://${config.host}:${awsPort}`;
+    // serverless-offline (the HTTP API) builds and starts while the template compiles: the two
+    // framework runs are most of the start-up, and neither needs the other.
+    const offlineStarted = ServerlessOffline.start({
+      stage: config.stage,
+      httpPort: config.httpPort,
+      lambdaPort: config.lambdaPort,
+      awsEndpoint: awsUrl,
+      region: config.region,
+      env: buildEnv,
+      log: options.log,
+    });
+    // Handled here so that a failure while the template compiles is not an unhandled rejection;
+    // it is thrown where the stack awaits it.
+    const offlineOrNothing = offlineStarted.catch(() => undefined);
+    cleanups.unshift(async () => (await offlineOrNothing)?.stop());
     const [template, dynamodb] = await Promise.all([
-      compileTemplate(
-        config.stage,
-        join('.orderflow', 'package', `${config.stage}-${config.httpPort}`),
-        buildEnv,
-      ),
+      compileTemplate(config.stage, packageDir, {
+        ...buildEnv,
+        // Its own build folder: serverless-offline is building into the other at the same time.
+        ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `${instance}-package`),
+      }),
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
     const sqs = new SqsService({ region: config.region });
@@ -59,12 +87,35 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const faults = new FaultRegistry();
     const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
     const sns = new SnsService({ region: config.region, dispatcher });
-    // Created now, used once serverless-offline answers: Step Functions tasks and event sources invoke through it.
-    const lambda = new LambdaInvoker(
-      `http://${config.host}:${config.lambdaPort}`,
-      config.region,
-      endpoint.requests,
+    // Event sources, rule targets, subscriptions and state machine tasks invoke the deployed bundles,
+    // kept warm; serverless-offline serves the HTTP routes.
+    const functionLog = options.log ? undefined : defaultFunctionLog();
+    const lambda = new WarmFunctions(
+      functionSpecsFromTemplate(template, join(PROJECT_ROOT, packageDir), {
+        region: config.region,
+        endpoint: awsUrl,
+      }),
+      {
+        region: config.region,
+        codeDir: join(PROJECT_ROOT, '.orderflow', 'functions', instance),
+        baseEnv: {
+          AWS_ENDPOINT_URL: awsUrl,
+          AWS_REGION: config.region,
+          AWS_DEFAULT_REGION: config.region,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        defaultConcurrency: config.functionConcurrency,
+        idleMs: 10 * 60_000,
+        counter: endpoint.requests,
+        onLine: (name, line) => {
+          if (options.log) options.log(`${name}: ${line}`);
+          else if (functionLog && isFunctionLogLine(line)) functionLog(line);
+        },
+      },
     );
+    cleanups.push(async () => lambda.close());
     dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
@@ -77,9 +128,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register(new FaultControlService(faults));
     const streams = new LocalStreams(template, config.region);
     streams.attach(dynamodb);
-    cleanups.push(() => endpoint.close());
-    const awsPort = await endpoint.listen(config.awsPort, config.host);
-    const awsUrl = `http://${config.host}:${awsPort}`;
     sqs.setBaseUrl(awsUrl);
 
     const clientConfig = { endpoint: awsUrl, region: config.region, credentials: LOCAL_CREDENTIALS };
@@ -108,16 +156,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register('events', eventBridge.deliveryHandler())
       .register('states', stepFunctions.deliveryHandler());
 
-    const offline = await ServerlessOffline.start({
-      stage: config.stage,
-      httpPort: config.httpPort,
-      lambdaPort: config.lambdaPort,
-      awsEndpoint: awsUrl,
-      region: config.region,
-      env: { ...buildEnv, PAYMENT_PROVIDER_URL: payments.url },
-      log: options.log,
-    });
-    cleanups.unshift(() => offline.stop());
+    await offlineStarted;
 
     // Lambda targets and subscriptions are invoked asynchronously (InvocationType Event) on AWS.
     dispatcher.register('lambda', async (arn, delivery) => {
@@ -143,7 +182,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     for (const source of queueSources) source.start();
     cleanups.unshift(async () => {
       await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);
-      lambda.close();
     });
 
     return {

@@ -25,4 +25,15 @@ describe('stackConfigFromEnv', () => {
       expect(() => stackConfigFromEnv({ ORDERFLOW_HTTP_PORT: raw })).toThrow(/ORDERFLOW_HTTP_PORT/);
     },
   );
+
+  it('keeps four warm environments per function unless told otherwise', () => {
+    expect(stackConfigFromEnv({}).functionConcurrency).toBe(4);
+    expect(stackConfigFromEnv({ ORDERFLOW_FUNCTION_CONCURRENCY: '8' }).functionConcurrency).toBe(8);
+  });
+
+  it.each(['0', '-2', '1.5', 'many'])('rejects a function concurrency of "%s"', (raw) => {
+    expect(() => stackConfigFromEnv({ ORDERFLOW_FUNCTION_CONCURRENCY: raw })).toThrow(
+      /ORDERFLOW_FUNCTION_CONCURRENCY/,
+    );
+  });
 });

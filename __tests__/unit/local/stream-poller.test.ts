@@ -1,4 +1,4 @@
-import type { LambdaInvoker, InvocationResult } from '../../../src/local/lambda/invoker';
+import type { FunctionInvoker, InvocationResult } from '../../../src/local/lambda/invoker';
 import type { StreamMapping } from '../../../src/local/streams/event-source-mappings';
 import { StreamLog, type StreamRecord } from '../../../src/local/streams/stream-log';
 import { StreamPoller, type FailedBatch } from '../../../src/local/streams/stream-poller';
@@ -20,14 +20,14 @@ const mapping = (overrides: Partial<StreamMapping> = {}): StreamMapping => ({
 class ScriptedFunction {
   readonly batches: string[][] = [];
   constructor(private readonly respond: (keys: string[], call: number) => InvocationResult) {}
-  asInvoker(): LambdaInvoker {
+  asInvoker(): FunctionInvoker {
     return {
       invoke: async (_name: string, event: unknown) => {
         const keys = (event as { Records: StreamRecord[] }).Records.map((r) => String(r.dynamodb.Keys.id));
         this.batches.push(keys);
         return this.respond(keys, this.batches.length);
       },
-    } as unknown as LambdaInvoker;
+    } as unknown as FunctionInvoker;
   }
 }
 

@@ -1,6 +1,4 @@
-import { request, Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { DynaliteEngine, type EngineResponse } from './dynalite-engine';
 import type { ItemChange } from '../streams/stream-log';
 import {
   TransactionCanceledError,
@@ -34,18 +32,6 @@ interface WriteRequestBody {
   RequestItems?: Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>;
 }
 
-interface UpstreamResponse extends AwsResponse {
-  readonly body: Buffer;
-}
-
-/** Headers of the runtime's own requests to dynalite, which wants a (never verified) signature. */
-const INTERNAL_HEADERS = {
-  'content-type': 'application/x-amz-json-1.0',
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=local/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-};
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 const WRITE_OPERATIONS = new Set([
   'PutItem',
   'UpdateItem',
@@ -64,33 +50,24 @@ const pick = (item: Item, names: readonly string[]): Item =>
   Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]]));
 
 /**
- * DynamoDB, answered by dynalite on a private loopback port behind the shared endpoint. Requests go
- * through unchanged, so dynalite's own validation and error shapes reach the client. Writes to tables
+ * DynamoDB, answered by dynalite in process behind the shared endpoint. Requests go through
+ * unchanged, so dynalite's own validation and error shapes reach the client. Writes to tables
  * with a stream are captured here (dynalite has no Streams), after dynalite committed them and before
  * the client hears of it, so a stream record exists for every acknowledged write.
  */
 export class DynamoDbService implements LocalAwsService {
   readonly name = 'dynamodb';
   readonly jsonTargetPrefix = 'DynamoDB_20120810';
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly streamedTables = new Map<string, readonly string[]>();
   private readonly changeListeners: ChangeListener[] = [];
   private readonly lock = new WriteLock();
   private readonly transactions = new TransactionRunner();
   private readonly keySchemas = new Map<string, readonly string[]>();
 
-  private constructor(
-    private readonly server: Server,
-    private readonly port: number,
-  ) {}
+  private constructor(private readonly engine: DynaliteEngine) {}
 
   static async start(options: DynamoDbOptions = {}): Promise<DynamoDbService> {
-    const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return new DynamoDbService(server, (server.address() as AddressInfo).port);
+    return new DynamoDbService(new DynaliteEngine({ path: options.dataDir }));
   }
 
   /** Starts capturing changes of a table; `keyNames` are its key attributes (hash, then range). */
@@ -116,7 +93,7 @@ export class DynamoDbService implements LocalAwsService {
         }),
       };
     }
-    if (!WRITE_OPERATIONS.has(req.operation)) return this.forward(req.operation, req.body, req.headers);
+    if (!WRITE_OPERATIONS.has(req.operation)) return this.forward(req.operation, req.body);
     // Writes go one at a time, so a transaction's writes and its undo never interleave with others.
     return this.lock.run(() => this.handleWrite(req));
   }
@@ -125,7 +102,7 @@ export class DynamoDbService implements LocalAwsService {
     const body = JSON.parse(req.body.toString('utf8') || '{}') as WriteRequestBody;
     if (req.operation === 'TransactWriteItems') return this.transactWrite(req, body as TransactWriteRequest);
     if (req.operation === 'BatchWriteItem') return this.batchWrite(req, body);
-    const { response, change } = await this.singleWrite(req.operation, body, req.headers);
+    const { response, change } = await this.singleWrite(req.operation, body);
     if (change) this.publish(change);
     return response;
   }
@@ -134,17 +111,15 @@ export class DynamoDbService implements LocalAwsService {
   private async singleWrite(
     operation: string,
     body: WriteRequestBody,
-    headers: AwsRequest['headers'],
   ): Promise<{ response: AwsResponse; change?: ItemChange }> {
     const keyNames = body.TableName ? this.streamedTables.get(body.TableName) : undefined;
-    if (!keyNames)
-      return { response: await this.forward(operation, Buffer.from(JSON.stringify(body)), headers) };
+    if (!keyNames) return { response: await this.forward(operation, Buffer.from(JSON.stringify(body))) };
 
     const wanted = body.ReturnValues ?? 'NONE';
     const capture = CAPTURE_RETURN_VALUES[operation] ?? 'NONE';
     const injected = wanted === 'NONE';
     const forwardedBody = injected ? { ...body, ReturnValues: capture } : body;
-    const response = await this.forward(operation, Buffer.from(JSON.stringify(forwardedBody)), headers);
+    const response = await this.forward(operation, Buffer.from(JSON.stringify(forwardedBody)));
     if (response.status !== 200) return { response };
 
     const result = JSON.parse(response.body.toString('utf8') || '{}') as { Attributes?: Item };
@@ -169,17 +144,13 @@ export class DynamoDbService implements LocalAwsService {
     try {
       await this.transactions.run(request, {
         write: async (operation, body) => {
-          const { response, change } = await this.singleWrite(
-            operation,
-            body as WriteRequestBody,
-            req.headers,
-          );
+          const { response, change } = await this.singleWrite(operation, body as WriteRequestBody);
           if (change) changes.push(change);
           return call(response);
         },
         raw: async (operation, body) =>
-          call(await this.forward(operation, Buffer.from(JSON.stringify(body)), req.headers)),
-        keyNames: (tableName) => this.keyNamesOf(tableName, req.headers),
+          call(await this.forward(operation, Buffer.from(JSON.stringify(body)))),
+        keyNames: (tableName) => this.keyNamesOf(tableName),
       });
     } catch (error) {
       if (error instanceof TransactionCanceledError) {
@@ -201,13 +172,12 @@ export class DynamoDbService implements LocalAwsService {
     return jsonResponse({});
   }
 
-  private async keyNamesOf(tableName: string, headers: AwsRequest['headers']): Promise<readonly string[]> {
+  private async keyNamesOf(tableName: string): Promise<readonly string[]> {
     const known = this.keySchemas.get(tableName);
     if (known) return known;
     const response = await this.forward(
       'DescribeTable',
       Buffer.from(JSON.stringify({ TableName: tableName })),
-      headers,
     );
     const table = (
       JSON.parse(response.body.toString() || '{}') as { Table?: { KeySchema?: { AttributeName: string }[] } }
@@ -248,7 +218,7 @@ export class DynamoDbService implements LocalAwsService {
   }
 
   private async batchWrite(req: AwsRequest, body: WriteRequestBody): Promise<AwsResponse> {
-    const response = await this.forward(req.operation, req.body, req.headers);
+    const response = await this.forward(req.operation, req.body);
     if (response.status !== 200) return response;
     const unprocessed = (
       JSON.parse(response.body.toString('utf8')) as { UnprocessedItems?: WriteRequestBody['RequestItems'] }
@@ -276,60 +246,23 @@ export class DynamoDbService implements LocalAwsService {
     const response = await this.forward(
       'GetItem',
       Buffer.from(JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true })),
-      INTERNAL_HEADERS,
     );
     return (JSON.parse(response.body.toString('utf8')) as { Item?: Item }).Item;
   }
 
   /** The response with a body the client asked for; its checksum header no longer applies. */
-  private rewritten(response: UpstreamResponse, body: unknown): AwsResponse {
+  private rewritten(response: EngineResponse, body: unknown): AwsResponse {
     const headers = Object.fromEntries(
       Object.entries(response.headers).filter(([name]) => name !== 'x-amz-crc32'),
     );
     return { status: response.status, headers, body: JSON.stringify(body) };
   }
 
-  private forward(
-    operation: string,
-    body: Buffer,
-    requestHeaders: AwsRequest['headers'],
-  ): Promise<UpstreamResponse> {
-    const headers = {
-      ...Object.fromEntries(
-        Object.entries(requestHeaders).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
-      ),
-      'x-amz-target': `DynamoDB_20120810.${operation}`,
-    };
-    return new Promise((resolve, reject) => {
-      const upstream = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          method: 'POST',
-          path: '/',
-          agent: this.agent,
-          headers: { ...headers, 'content-length': String(body.length) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const responseHeaders: Record<string, string> = {};
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = String(value);
-            }
-            resolve({ status: res.statusCode ?? 500, headers: responseHeaders, body: Buffer.concat(chunks) });
-          });
-          res.on('error', reject);
-        },
-      );
-      upstream.on('error', reject);
-      upstream.end(body);
-    });
+  private forward(operation: string, body: Buffer): Promise<EngineResponse> {
+    return this.engine.call(operation, body);
   }
 
   async close(): Promise<void> {
-    this.agent.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.engine.close();
   }
 }

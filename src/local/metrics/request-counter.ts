@@ -14,7 +14,9 @@ export interface DynamoDbItemCounts {
 export interface LambdaInvocationCounts {
   invocations: number;
   errors: number;
-  /** Wall time of the invocations as the runtime saw them, cold starts and the offline hop included. */
+  /** Invocations that started a new execution environment (a cold start). */
+  coldStarts: number;
+  /** Wall time of the invocations as the runtime saw them, cold starts included. */
   durationMs: number;
 }
 
@@ -97,9 +99,15 @@ export class RequestCounter {
     this.counts.deliveries[targetService] = (this.counts.deliveries[targetService] ?? 0) + 1;
   }
 
-  countInvocation(functionName: string, durationMs: number, failed: boolean): void {
-    const counts = (this.counts.lambda[functionName] ??= { invocations: 0, errors: 0, durationMs: 0 });
+  countInvocation(functionName: string, durationMs: number, failed: boolean, coldStart = false): void {
+    const counts = (this.counts.lambda[functionName] ??= {
+      invocations: 0,
+      errors: 0,
+      coldStarts: 0,
+      durationMs: 0,
+    });
     counts.invocations += 1;
+    if (coldStart) counts.coldStarts += 1;
     counts.durationMs += durationMs;
     if (failed) counts.errors += 1;
   }

@@ -3,5 +3,5 @@ export type { LambdaInvokerLike, ServiceIntegration, IntegrationCall } from './i
 export type { HistoryEvent } from './history';
 export type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from './model';
 export { InvalidDefinitionError } from './errors';
-export { functionNameOf, queueArnOf } from './integrations';
+export { queueArnOf } from './integrations';
 export { dynamoDbIntegrations } from './dynamodb';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { FunctionInvoker, InvocationResult } from '../../lambda/invoker';
+import { functionNameOf, type FunctionInvoker, type InvocationResult } from '../../lambda/invoker';
 import { UnknownTargetError, type Delivery, type TargetDispatcher } from '../../targets';
 import { isObject, type JsonObject } from '../eventbridge/input';
 import { AwsServiceError } from '../protocol';
@@ -34,14 +34,6 @@ export interface IntegrationsOptions {
 }
 
 const BUILT_IN = new Set(['lambda:invoke', 'sqs:sendMessage', 'sns:publish', 'events:putEvents']);
-
-/** `arn:...:function:name[:qualifier]`, `account:function:name`, `name:qualifier` or `name` -> `name`. */
-export function functionNameOf(reference: string): string {
-  const parts = reference.split(':');
-  const index = parts.indexOf('function');
-  if (index >= 0 && parts[index + 1]) return parts[index + 1] ?? reference;
-  return parts[0] ?? reference;
-}
 
 /** A queue URL (`http://host:port/<account>/<name>`, `https://sqs.<region>.amazonaws.com/...`) or ARN -> ARN. */
 export function queueArnOf(queue: string, region: string, accountId: string): string {

@@ -39,7 +39,7 @@ import { readStateMachines } from './template';
 
 export interface StepFunctionsServiceOptions {
   readonly region: string;
-  /** Invokes functions for Lambda tasks (the LambdaInvoker over serverless-offline, or a test double). */
+  /** Invokes functions for Lambda tasks (the runtime's warm functions, or a test double). */
   readonly invoker: LambdaInvokerLike;
   /** Delivers `sqs:sendMessage`, `sns:publish` and `events:putEvents` to the local services. */
   readonly dispatcher: TargetDispatcher;
