@@ -94,8 +94,7 @@ async function placeOrder(
       },
       { 'idempotency-key': key },
     ).catch((error: unknown) => ({ status: 0, body: String(error) }));
-    // Retried like any transient failure: 5xx, a dropped connection, or serverless-offline's Lambda
-    // timeout (a 200 with an error body).
+    // Retried like any transient failure: a 5xx or a dropped connection.
     if (answer.status !== 0 && !isTransientServerAnswer(answer)) break;
     await sleep(250 * attempt);
   }

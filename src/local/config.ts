@@ -11,6 +11,8 @@ export interface StackConfig {
   readonly dataDir?: string;
   /** Execution environments one function may run at once, unless its template reserves concurrency. */
   readonly functionConcurrency: number;
+  /** Every HTTP route runs without its authorizer (ORDERFLOW_NO_AUTH=true). */
+  readonly noAuth: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,5 +56,6 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     stage: env.ORDERFLOW_STAGE ?? 'local',
     dataDir,
     functionConcurrency: positiveInteger(env, 'ORDERFLOW_FUNCTION_CONCURRENCY', DEFAULT_FUNCTION_CONCURRENCY),
+    noAuth: env.ORDERFLOW_NO_AUTH === 'true',
   };
 }

@@ -22,4 +22,5 @@ export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   region: 'us-east-1',
   stage: 'local',
   functionConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
+  noAuth: false,
 });

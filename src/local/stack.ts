@@ -10,7 +10,10 @@ import { StepFunctionsService } from './aws/stepfunctions';
 import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
 import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
-import { defaultFunctionLog, isFunctionLogLine, ServerlessOffline } from './offline';
+import { LambdaInvokeApi } from './lambda/invoke-api';
+import { HttpApiServer } from './http-api/server';
+import { httpRoutesFromTemplate } from './http-api/routes';
+import { acceptUnverifiedSignature } from './http-api/jwt-authorizer';
 import { LambdaTargetError } from './lambda/invoker';
 import { functionSpecsFromTemplate } from './lambda/function-specs';
 import { WarmFunctions } from './lambda/warm-functions';
@@ -21,7 +24,8 @@ import type { FailedBatch } from './streams/stream-poller';
 import { LocalStreams } from './streams/streams';
 import { createTables } from './tables';
 import { TargetDispatcher } from './targets';
-import { compileTemplate, PROJECT_ROOT, type CfnTemplate } from './template';
+import { PROJECT_ROOT, type CfnTemplate } from './template';
+import { compileTemplateOnce } from './template-cache';
 
 export interface RunningStack {
   readonly config: StackConfig;
@@ -59,26 +63,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     cleanups.push(() => endpoint.close());
     const awsPort = await endpoint.listen(config.awsPort, config.host);
     const awsUrl = `http://${config.host}:${awsPort}`;
-    // serverless-offline (the HTTP API) builds and starts while the template compiles: the two
-    // framework runs are most of the start-up, and neither needs the other.
-    const offlineStarted = ServerlessOffline.start({
-      stage: config.stage,
-      httpPort: config.httpPort,
-      lambdaPort: config.lambdaPort,
-      awsEndpoint: awsUrl,
-      region: config.region,
-      env: buildEnv,
-      log: options.log,
-    });
-    // Handled here so that a failure while the template compiles is not an unhandled rejection;
-    // it is thrown where the stack awaits it.
-    const offlineOrNothing = offlineStarted.catch(() => undefined);
-    cleanups.unshift(async () => (await offlineOrNothing)?.stop());
     const [template, dynamodb] = await Promise.all([
-      compileTemplate(config.stage, packageDir, {
-        ...buildEnv,
-        // Its own build folder: serverless-offline is building into the other at the same time.
-        ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `${instance}-package`),
+      compileTemplateOnce(config.stage, packageDir, buildEnv).then(({ template: compiled, reused }) => {
+        options.log?.(reused ? `package ${packageDir} is up to date` : `packaged into ${packageDir}`);
+        return compiled;
       }),
       DynamoDbService.start({ dataDir: config.dataDir }),
     ]);
@@ -89,7 +77,6 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const sns = new SnsService({ region: config.region, dispatcher });
     // Event sources, rule targets, subscriptions and state machine tasks invoke the deployed bundles,
     // kept warm; serverless-offline serves the HTTP routes.
-    const functionLog = options.log ? undefined : defaultFunctionLog();
     const lambda = new WarmFunctions(
       functionSpecsFromTemplate(template, join(PROJECT_ROOT, packageDir), {
         region: config.region,
@@ -109,10 +96,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
         defaultConcurrency: config.functionConcurrency,
         idleMs: 10 * 60_000,
         counter: endpoint.requests,
-        onLine: (name, line) => {
-          if (options.log) options.log(`${name}: ${line}`);
-          else if (functionLog && isFunctionLogLine(line)) functionLog(line);
-        },
+        logs: options.log ? 'all' : process.env.ORDERFLOW_FUNCTION_LOGS === 'stderr' ? 'structured' : 'none',
       },
     );
     cleanups.push(async () => lambda.close());
@@ -156,7 +140,19 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register('events', eventBridge.deliveryHandler())
       .register('states', stepFunctions.deliveryHandler());
 
-    await offlineStarted;
+    // The HTTP API and Lambda's Invoke API, both served by the warm functions.
+    const httpApi = new HttpApiServer({
+      routes: httpRoutesFromTemplate(template, { region: config.region, endpoint: awsUrl }),
+      invoker: lambda,
+      signature: acceptUnverifiedSignature,
+      noAuth: config.noAuth,
+      log: options.log,
+    });
+    cleanups.unshift(() => httpApi.close());
+    await httpApi.listen(config.httpPort, config.host);
+    const invokeApi = new LambdaInvokeApi(lambda);
+    cleanups.unshift(() => invokeApi.close());
+    await invokeApi.listen(config.lambdaPort, config.host);
 
     // Lambda targets and subscriptions are invoked asynchronously (InvocationType Event) on AWS.
     dispatcher.register('lambda', async (arn, delivery) => {

@@ -29,9 +29,6 @@ interface Case {
   readonly issues?: readonly (readonly [string, string])[];
 }
 
-// Two bad bodies are covered by the unit test of json-api instead, because serverless-offline rewrites them
-// before the handler sees them (a top-level JSON string arrives unquoted, `null` arrives as no body): on
-// AWS they are answered 400 VALIDATION_FAILED, offline 400 MALFORMED_JSON.
 const cases: Case[] = [
   {
     name: 'malformed JSON',
@@ -66,6 +63,23 @@ const cases: Case[] = [
     body: order({ padding: 'x'.repeat(70 * 1024) }),
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    // The offline HTTP API hands the body over unchanged, as API Gateway does.
+    name: 'body is a JSON string',
+    rawBody: '"an order"',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    issues: [['', 'type']],
+  },
+  {
+    name: 'body is null',
+    rawBody: 'null',
+    headers: { 'content-type': 'application/json' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    issues: [['', 'type']],
   },
   {
     name: 'body is an array',

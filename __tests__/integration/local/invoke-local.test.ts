@@ -7,7 +7,7 @@ import { api, eventually, LOCAL_TABLES } from '../../support/api';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { frameworkEnv, PROJECT_ROOT, SLS_BIN } from '../../../src/local/template';
-import { isFunctionLogLine } from '../../../src/local/offline';
+import { isFunctionLogLine } from '../../../src/local/lambda/function-logs';
 import { documentClient, stackUrls } from '../../support/stack';
 
 const run = promisify(execFile);

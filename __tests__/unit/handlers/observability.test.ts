@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../../../src/domain/shared/envelope';
 import { ConcurrencyError } from '../../../src/domain/shared/errors';
-import { isFunctionLogLine } from '../../../src/local/offline';
+import { isFunctionLogLine } from '../../../src/local/lambda/function-logs';
 
 /** The order streams, in memory, with the event store's conditional append. */
 class MemoryEventStore {

@@ -38,6 +38,7 @@ describe('WarmFunctions: functions kept warm in worker threads, as Lambda keeps 
       defaultConcurrency,
       idleMs: 60_000,
       counter,
+      logs: 'none',
     });
   };
   afterEach(() => functions.close());

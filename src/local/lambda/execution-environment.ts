@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InvocationResult } from './invoker';
 
+export type FunctionLogs = 'none' | 'structured' | 'all';
+
 /** What an environment needs to load its function: the extracted bundle and its settings. */
 export interface EnvironmentSettings {
   readonly functionName: string;
@@ -14,8 +16,11 @@ export interface EnvironmentSettings {
   readonly memoryMb: number;
   readonly region: string;
   readonly env: Readonly<Record<string, string>>;
-  /** Every line the function prints (its JSON logs and EMF metrics among them). */
-  readonly onLine: (line: string) => void;
+  /**
+   * What of the function's output reaches standard error: nothing, its structured lines (JSON logs
+   * and EMF metrics), or everything. The environment writes it itself, off the runtime's thread.
+   */
+  readonly logs: FunctionLogs;
 }
 
 interface ErrorPayload {
@@ -63,13 +68,16 @@ export class ExecutionEnvironment {
       env: { ...settings.env },
       // Not the runtime's own flags (tsx's loader among them): Lambda starts node plain.
       execArgv: [],
-      workerData: { file: settings.file, exportName: settings.exportName, handler: settings.handler },
-      stdout: true,
-      stderr: true,
+      workerData: {
+        file: settings.file,
+        exportName: settings.exportName,
+        handler: settings.handler,
+        functionName: settings.functionName,
+        logs: settings.logs,
+      },
       // Lambda's memory setting bounds the heap; a little headroom for the worker's own needs.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, settings.memoryMb) },
     });
-    for (const stream of [this.worker.stdout, this.worker.stderr]) this.forwardLines(stream);
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.kill();
@@ -157,18 +165,5 @@ export class ExecutionEnvironment {
     const pending = this.pending;
     this.pending = undefined;
     pending?.resolve(failure(errorType, message));
-  }
-
-  private forwardLines(stream: NodeJS.ReadableStream): void {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) this.settings.onLine(line);
-    });
-    stream.on('end', () => {
-      if (partial.trim()) this.settings.onLine(partial);
-    });
   }
 }

@@ -4,8 +4,27 @@
 // CommonJS so that a worker starts with node alone, whatever loader (tsx, jest) started the runtime.
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
+const { writeSync } = require('node:fs');
 
 process.setSourceMapsEnabled(true);
+
+// The function's output goes straight to standard error from this thread (a relay through the
+// runtime's thread would cost it as much as the work): nothing, its structured lines (JSON logs and
+// EMF metrics), or every line with the function's name in front (`npm start -- --verbose`).
+const { logs, functionName } = workerData;
+const isStructured = (line) => line.startsWith('{') && (line.includes('"_aws"') || line.includes('"level"'));
+let partial = '';
+const writeLines = (chunk) => {
+  const lines = (partial + String(chunk)).split('\n');
+  partial = lines.pop();
+  for (const line of lines) {
+    if (logs === 'all' && line.trim()) writeSync(2, `${functionName}: ${line}\n`);
+    else if (logs === 'structured' && isStructured(line)) writeSync(2, `${line}\n`);
+  }
+  return true;
+};
+process.stdout.write = writeLines;
+process.stderr.write = writeLines;
 
 /** Lambda's shape for an error: its name is the type Step Functions' Retry and Catch match on. */
 const errorPayload = (error, fallbackType) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RequestCounter } from '../metrics/request-counter';
-import { ExecutionEnvironment } from './execution-environment';
+import { ExecutionEnvironment, type FunctionLogs } from './execution-environment';
 import type { FunctionSpec } from './function-specs';
 import { functionNameOf, type FunctionInvoker, type InvocationResult } from './invoker';
 import { readZip } from './zip';
@@ -17,7 +17,7 @@ export interface WarmFunctionsOptions {
   /** An environment idle this long is reclaimed, as Lambda reclaims idle environments. */
   readonly idleMs: number;
   readonly counter?: RequestCounter;
-  readonly onLine?: (functionName: string, line: string) => void;
+  readonly logs: FunctionLogs;
 }
 
 export class UnknownFunctionError extends Error {
@@ -107,7 +107,7 @@ class FunctionPool {
           AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),
           AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.spec.name}`,
         },
-        onLine: (line) => this.options.onLine?.(this.spec.name, line),
+        logs: this.options.logs,
       });
       this.environments.add(environment);
       return Promise.resolve(environment);
@@ -162,6 +162,10 @@ export class WarmFunctions implements FunctionInvoker {
       Math.min(options.idleMs, 30_000),
     );
     this.reaper.unref();
+  }
+
+  has(functionName: string): boolean {
+    return this.pools.has(functionNameOf(functionName));
   }
 
   invoke(functionName: string, event: unknown): Promise<InvocationResult> {

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FunctionInvoker, InvocationResult } from '../lambda/invoker';
+import { authorize, type SignatureCheck } from './jwt-authorizer';
+import { answerOf, proxyEventV2, type HttpAnswer } from './proxy-event';
+import { matchRoute, type HttpRoute } from './routes';
+
+/** API Gateway's payload limit for HTTP APIs. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface HttpApiOptions {
+  readonly routes: readonly HttpRoute[];
+  readonly invoker: FunctionInvoker;
+  readonly signature: SignatureCheck;
+  /** Every route runs without its authorizer (ORDERFLOW_NO_AUTH=true). */
+  readonly noAuth?: boolean;
+  readonly apiId?: string;
+  readonly log?: (line: string) => void;
+}
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+const json = (status: number, body: unknown): HttpAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(JSON.stringify(body)),
+});
+
+/** API Gateway's own answers carry `message`; ours add the structured `error` every route uses. */
+const gatewayError = (status: number, message: string, code: string, detail: string): HttpAnswer =>
+  json(status, { message, error: { code, message: detail, details: [] } });
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLargeError(`a request body is at most ${MAX_BODY_BYTES} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/**
+ * The HTTP API offline, as API Gateway serves it: routes, JWT authorizer and Lambda proxy
+ * integrations from the compiled template, each request invoking the function's warm environment
+ * with the payload 2.0 event. A function error is a 500 and a timed-out function a 504 (never a 200
+ * with an error body), both with a structured body.
+ */
+export class HttpApiServer {
+  private server: Server | undefined;
+
+  constructor(private readonly options: HttpApiOptions) {}
+
+  async listen(port: number, host: string): Promise<number> {
+    const server = createServer((req, res) => void this.serve(req, res));
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const answer = await this.answer(req).catch((error: unknown): HttpAnswer =>
+      error instanceof BodyTooLargeError
+        ? json(413, { message: 'Request Entity Too Large' })
+        : gatewayError(500, 'Internal Server Error', 'INTERNAL_ERROR', 'The request could not be served'),
+    );
+    this.options.log?.(
+      `${req.method} ${req.url} → ${answer.status} (${Math.round(performance.now() - started)} ms)`,
+    );
+    if (res.destroyed) return;
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+    res.end(answer.body);
+  }
+
+  private async answer(req: IncomingMessage): Promise<HttpAnswer> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    let matched;
+    try {
+      matched = matchRoute(this.options.routes, req.method ?? 'GET', url.pathname);
+    } catch {
+      return json(400, { message: 'Bad Request' });
+    }
+    const body = await readBody(req);
+    if (!matched) return json(404, { message: 'Not Found' });
+    const { route, pathParameters } = matched;
+    const authorization = this.options.noAuth
+      ? ({ ok: true } as const)
+      : authorize(route, req.headers, this.options.signature);
+    if (!authorization.ok) return json(authorization.status, { message: authorization.message });
+    const event = proxyEventV2({
+      req,
+      url,
+      body,
+      route,
+      pathParameters,
+      caller: authorization.caller,
+      apiId: this.options.apiId ?? 'local',
+    });
+    const result = await this.invoke(route, event);
+    if (result === 'integration-timeout') {
+      return gatewayError(
+        503,
+        'Service Unavailable',
+        'INTEGRATION_TIMEOUT',
+        `${route.functionName} did not answer within the integration's ${route.timeoutMs} ms`,
+      );
+    }
+    if (result.functionError) {
+      const errorType = (result.payload as { errorType?: unknown } | undefined)?.errorType;
+      return errorType === 'Sandbox.Timedout'
+        ? gatewayError(504, 'Gateway Timeout', 'FUNCTION_TIMEOUT', `${route.functionName} timed out`)
+        : gatewayError(500, 'Internal Server Error', 'INTERNAL_ERROR', `${route.functionName} failed`);
+    }
+    return answerOf(result.payload);
+  }
+
+  /** The invocation, or the integration's timeout (30 s by default) if that comes first. */
+  private invoke(route: HttpRoute, event: unknown): Promise<InvocationResult | 'integration-timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'integration-timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('integration-timeout'), route.timeoutMs);
+    });
+    return Promise.race([this.options.invoker.invoke(route.functionName, event), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
+  }
+}
