@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/local/template';
 import { apiCalls, apiFetch } from './api-fetch';
+import { BenchError } from './errors';
 import { benchBundles, BUNDLE_GOALS, type BundleFigures } from './bundles';
 import { CounterControl } from './control';
 import { costPerMillionOrders, PRICES_USD } from './cost';
@@ -20,6 +21,14 @@ import { benchOrders } from './orders';
 import { callsSince, perOrder, readCostOf, type PerOrder } from './per-order';
 import { benchSaga } from './saga';
 import { benchStack } from './stack-target';
+import {
+  benchSustained,
+  withoutIds,
+  carried,
+  stepUpSustained,
+  SUSTAINED_P99_LIMIT_MS,
+  type SustainedResult,
+} from './sustained';
 import { round } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -29,13 +38,6 @@ const RATIO_GOAL = 0.5;
 const GET_PROBES = 20;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-/** The figures of a suite without the order ids it returned for the counting (hundreds of them). */
-const withoutIds = <T extends { orderIds: readonly string[] }>(figures: T): Omit<T, 'orderIds'> => {
-  const copy: Partial<T> = { ...figures };
-  delete copy.orderIds;
-  return copy as Omit<T, 'orderIds'>;
-};
 
 const perOrderRow = (order: PerOrder): string =>
   `DynamoDB ${order.dynamodb.reads} reads + ${order.dynamodb.writes} writes (${order.dynamodb.transactionalWrites} transactional) = ${order.dynamodb.storeOps} store ops; ` +
@@ -49,6 +51,12 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '8' },
       'saga-rate': { type: 'string', default: '5' },
       'saga-seconds': { type: 'string', default: '10' },
+      'sustained-rate': { type: 'string', default: '10' },
+      'sustained-seconds': { type: 'string', default: '60' },
+      'step-seconds': { type: 'string', default: '20' },
+      'step-max': { type: 'string', default: '60' },
+      // `--only sustained`: the sustained-load suite and its step-up alone (a quicker run).
+      only: { type: 'string' },
     },
   });
   const operations = Number(values.operations);
@@ -57,6 +65,42 @@ async function main(): Promise<void> {
   log(`using ${stack.description}`);
   const { httpUrl, awsUrl } = stack;
   const counters = new CounterControl(awsUrl);
+  const runSustained = async () => {
+    const sku = await stockedSku(httpUrl, 'SUSTAINED');
+    const common = { httpUrl, awsUrl, sku, readModelTable: `orderflow-${stack.stage}-read-model` };
+    const rate = Number(values['sustained-rate']);
+    log(`sustained load: ${rate} orders/s for ${values['sustained-seconds']} s`);
+    const fixed = await benchSustained({
+      ...common,
+      ratePerSecond: rate,
+      seconds: Number(values['sustained-seconds']),
+    });
+    log('stepping the rate up until an order is cancelled or p99 passes 3 s');
+    const stepUp = await stepUpSustained({
+      ...common,
+      fromRate: rate,
+      stepSeconds: Number(values['step-seconds']),
+      maxRate: Number(values['step-max']),
+      log,
+    });
+    return { fixed, stepUp };
+  };
+  if (values.only === 'sustained') {
+    try {
+      const { fixed, stepUp } = await runSustained();
+      const rows = sustainedRows(fixed, stepUp.sustainedPerSecond);
+      printRows(rows);
+      writeResults('sustained.json', {
+        at: new Date().toISOString(),
+        stack: stack.description,
+        fixed: withoutIds(fixed),
+        stepUp,
+      });
+    } finally {
+      await stack.own?.stop();
+    }
+    return;
+  }
   let measured;
   try {
     log('floor (raw PutItem / GetItem)');
@@ -77,6 +121,8 @@ async function main(): Promise<void> {
     });
     const sagaCounts = await counters.waitForQuiet();
     const sagaCalls = callsSince(apiCalls, callsBefore);
+
+    const sustained = await runSustained();
 
     // What one GET /orders/{id} costs, so that the bench's own polling can be taken out of the counts.
     await counters.reset();
@@ -116,6 +162,7 @@ async function main(): Promise<void> {
     measured = {
       floor,
       saga: withoutIds(saga),
+      sustained: { fixed: withoutIds(sustained.fixed), stepUp: sustained.stepUp },
       orders: withoutIds(orders),
       messaging,
       readCostPerGet: readCost,
@@ -141,7 +188,7 @@ async function main(): Promise<void> {
   log('packaging the functions to measure their bundles');
   const bundles = await benchBundles();
 
-  const { floor, saga, orders, messaging, perOrder: counted, floorOrders } = measured;
+  const { floor, saga, sustained, orders, messaging, perOrder: counted, floorOrders } = measured;
   const results = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -188,6 +235,7 @@ async function main(): Promise<void> {
         `[${mark(saga.transitionsPerOrder.max <= TRANSITIONS_GOAL)}: ≤ ${TRANSITIONS_GOAL}]`,
     ],
     ['per order (saga suite)', perOrderRow(counted.sagaSuite)],
+    ...sustainedRows(sustained.fixed, sustained.stepUp.sustainedPerSecond),
     [
       'POST /orders/s (burst)',
       `${orders.postOrders.perSecond} (p50 ${orders.postOrders.p50Ms} ms, p99 ${orders.postOrders.p99Ms} ms, errors ${orders.postOrders.errors})`,
@@ -229,13 +277,55 @@ async function main(): Promise<void> {
     ...bundles.map(bundleRow),
     ...(stack.own ? ([['stack startup', `${stack.own.startupMs} ms`]] as [string, string][]) : []),
   ];
+  printRows(rows);
+  writeResults('latest.json', results);
+}
+
+const printRows = (rows: readonly (readonly [string, string])[]): void => {
   const width = Math.max(...rows.map(([name]) => name.length));
   for (const [name, value] of rows) process.stdout.write(`${name.padEnd(width)}  ${value}\n`);
+};
+
+const writeResults = (file: string, results: unknown): void => {
   const dir = join(PROJECT_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`results: bench/results/latest.json\n`);
+  writeFileSync(join(dir, file), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`results: bench/results/${file}\n`);
+};
+
+/** A SKU with more stock than any suite orders, named for the suite. */
+async function stockedSku(httpUrl: string, suite: string): Promise<string> {
+  const sku = `BENCH-${suite}-${Date.now().toString(36)}`.toUpperCase();
+  const response = await apiFetch(`${httpUrl}/inventory/${sku}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ available: 1_000_000 }),
+  });
+  if (response.status !== 200) throw new BenchError(`PUT /inventory/${sku} answered ${response.status}`);
+  return sku;
 }
+
+const sustainedRows = (
+  fixed: Omit<SustainedResult, 'orderIds'>,
+  sustainedPerSecond: number,
+): [string, string][] => [
+  [
+    `sustained load: ${fixed.ratePerSecond} orders/s for ${fixed.seconds} s`,
+    `${fixed.confirmed}/${fixed.offered} confirmed, cancelled ${JSON.stringify(fixed.cancelled)}, ` +
+      `refused ${JSON.stringify(fixed.refused)}, not terminal ${fixed.notTerminal}`,
+  ],
+  [
+    '  request → CONFIRMED',
+    `p50 ${fixed.requestToConfirmedMs.p50} ms, p95 ${fixed.requestToConfirmedMs.p95} ms, p99 ${fixed.requestToConfirmedMs.p99} ms ` +
+      `(p99/p50 ${round(fixed.requestToConfirmedMs.p99 / Math.max(1, fixed.requestToConfirmedMs.p50), 2)}) ` +
+      `[${carried(fixed) && fixed.requestToConfirmedMs.p99 <= 1_500 && fixed.requestToConfirmedMs.p99 <= 3 * fixed.requestToConfirmedMs.p50 ? 'ok' : 'OVER GOAL'}: p99 ≤ 1500 ms and ≤ 3 × p50]`,
+  ],
+  ['  POST /orders', `p50 ${fixed.postOrderMs.p50} ms, p99 ${fixed.postOrderMs.p99} ms`],
+  [
+    'sustained',
+    `${sustainedPerSecond} orders/s (highest rate with every order confirmed and p99 ≤ ${SUSTAINED_P99_LIMIT_MS} ms)`,
+  ],
+];
 
 main().catch((error: unknown) => {
   process.stderr.write(

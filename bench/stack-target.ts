@@ -11,6 +11,8 @@ export interface BenchStack {
   /** Set when the bench started the stack itself (and stops it). */
   readonly own?: RunningStack;
   readonly description: string;
+  /** The stage its tables and queues are named for. */
+  readonly stage: string;
 }
 
 const answers = (port: number, host: string): Promise<boolean> =>
@@ -33,9 +35,15 @@ const answers = (port: number, host: string): Promise<boolean> =>
 export async function benchStack(): Promise<BenchStack> {
   const httpUrl = process.env.ORDERFLOW_BENCH_HTTP_URL;
   const awsUrl = process.env.ORDERFLOW_BENCH_AWS_URL;
-  if (httpUrl && awsUrl) return { httpUrl, awsUrl, description: `the stack named by ORDERFLOW_BENCH_*_URL` };
-
   const defaults = stackConfigFromEnv(process.env);
+  if (httpUrl && awsUrl)
+    return {
+      httpUrl,
+      awsUrl,
+      stage: defaults.stage,
+      description: `the stack named by ORDERFLOW_BENCH_*_URL`,
+    };
+
   const ports = [defaults.httpPort, defaults.awsPort, defaults.paymentsPort];
   const up = await Promise.all(ports.map((port) => answers(port, defaults.host)));
   if (up.every(Boolean)) {
@@ -49,13 +57,18 @@ export async function benchStack(): Promise<BenchStack> {
         `ports ${ports.join(', ')} answer but ${urls.httpUrl}/health does not: is something else on them?`,
       );
     }
-    return { ...urls, description: `the running stack (npm start) at ${urls.httpUrl}, ${urls.awsUrl}` };
+    return {
+      ...urls,
+      stage: defaults.stage,
+      description: `the running stack (npm start) at ${urls.httpUrl}, ${urls.awsUrl}`,
+    };
   }
   const own = await startStack(await stackConfigOnFreePorts());
   return {
     httpUrl: own.httpUrl,
     awsUrl: own.awsUrl,
     own,
+    stage: own.config.stage,
     description: `its own stack on free ports (${own.httpUrl}, ${own.awsUrl}); none answered on ${ports.join(', ')}`,
   };
 }
