@@ -42,8 +42,8 @@ export const CHAOS_FAULT_KINDS: readonly ChaosFaultKind[] = [
   'provider-timeout',
 ];
 
-/** Longer than the local payment client's timeout (2 s), so the saga sees a timeout after the provider acted. */
-const PROVIDER_LATE_MS = 3_000;
+/** Longer than the local payment client's timeout (5 s), so the saga sees a timeout after the provider acted. */
+const PROVIDER_LATE_MS = 6_000;
 
 /**
  * The fault armed just before an order is placed, if any: about one order in four, a kind picked from
