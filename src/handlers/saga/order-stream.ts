@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   decide,
   decodeOrderEnvelope,
+  evolve,
   foldEvents,
   OrderNotFoundError,
   toEnvelopes,
@@ -62,24 +63,24 @@ export async function record(
     const decided = decide(command, state, { now: at });
     if (E.isLeft(decided)) throw decided.left;
     if (decided.right.length === 0) return { state, appended: [] };
+    const envelopes = toEnvelopes(decided.right, {
+      orderId: state.orderId,
+      currentVersion: state.version,
+      occurredAt: at,
+      correlationId: state.orderId,
+      causationId,
+      newEventId: ulid,
+    });
     try {
-      await store.append(
-        toEnvelopes(decided.right, {
-          orderId: state.orderId,
-          currentVersion: state.version,
-          occurredAt: at,
-          correlationId: state.orderId,
-          causationId,
-          newEventId: ulid,
-        }),
-      );
+      await store.append(envelopes);
       logger.info('events recorded', {
         events: decided.right.map((event) => event.type),
         version: state.version + decided.right.length,
         causationId,
       });
       recordOutcome(state, decided.right, at);
-      return { state: await loadOrder(store, command.orderId), appended: decided.right };
+      // The stream is what it was plus what this append added: no second read of it.
+      return { state: envelopes.reduce(evolve, state), appended: decided.right };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
     }
