@@ -30,12 +30,17 @@ export interface BundleFigures {
   readonly requireTracedMs?: number;
   /** The AWS SDK packages the bundle requires (from the runtime, not bundled). */
   readonly sdkPackages: readonly string[];
-  /** Of requireMs, what requiring those SDK packages alone takes (median of five fresh processes). */
+  /** What requiring those SDK packages alone takes (median of five fresh processes, taken in turn with the rest). */
   readonly sdkRequireMs?: number;
   readonly requireError?: string;
 }
 
 const SAMPLES = 5;
+
+type Timing = Pick<
+  BundleFigures,
+  'requireMs' | 'requireCpuMs' | 'requireTracedMs' | 'sdkRequireMs' | 'requireError'
+>;
 
 // Runs in a fresh node per sample: the time of the require alone, not node's own start; wall clock, and
 // the CPU time of the process meanwhile (which a busy machine inflates far less than the wall clock).
@@ -45,19 +50,34 @@ const REQUIRE_PROBE =
   "process.stdout.write((performance.now()-t)+' '+(u.user+u.system)/1000);process.exit(0);";
 
 const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  round([...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0);
 
-/** Medians of SAMPLES fresh processes requiring `file`: wall clock and CPU time, in ms. */
-async function requireMs(file: string, env: NodeJS.ProcessEnv): Promise<{ wall: number; cpu: number }> {
-  const wall: number[] = [];
-  const cpu: number[] = [];
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+async function requireOnce(file: string, env: NodeJS.ProcessEnv): Promise<Sample> {
+  const { stdout } = await run(process.execPath, ['-e', REQUIRE_PROBE, file], { env, timeout: 30_000 });
+  const [wall = NaN, cpu = NaN] = stdout.split(' ').map(Number);
+  return { wall, cpu };
+}
+
+/**
+ * SAMPLES fresh processes per variant (file and environment), the variants taken in turn: on a shared
+ * machine whose load drifts, each variant then sees the same load. Medians of wall clock and CPU, in ms.
+ */
+async function requireMedians(
+  variants: readonly { file: string; env: NodeJS.ProcessEnv }[],
+): Promise<{ wall: number; cpu: number }[]> {
+  const samples = variants.map((): Sample[] => []);
   for (let i = 0; i < SAMPLES; i += 1) {
-    const { stdout } = await run(process.execPath, ['-e', REQUIRE_PROBE, file], { env, timeout: 30_000 });
-    const [wallMs, cpuMs] = stdout.split(' ').map(Number);
-    wall.push(wallMs ?? NaN);
-    cpu.push(cpuMs ?? NaN);
+    for (const [v, { file, env }] of variants.entries()) samples[v]?.push(await requireOnce(file, env));
   }
-  return { wall: round(median(wall)), cpu: round(median(cpu)) };
+  return samples.map((taken) => ({
+    wall: median(taken.map((s) => s.wall)),
+    cpu: median(taken.map((s) => s.cpu)),
+  }));
 }
 
 // How a bundle requires an (external) AWS SDK package.
@@ -96,11 +116,7 @@ export async function benchBundles(): Promise<BundleFigures[]> {
   const extracted = mkdtempSync(join(tmpdir(), 'orderflow-bundles-'));
   try {
     const template = await compileTemplate('ci', packageDir, { ORDERFLOW_BUILD_DIR: buildDir });
-    const measured = new Map<
-      string,
-      Pick<BundleFigures, 'requireMs' | 'requireCpuMs' | 'requireTracedMs' | 'requireError'>
-    >();
-    const sdkMeasured = new Map<string, number>();
+    const measured = new Map<string, Timing>();
     const figures: BundleFigures[] = [];
     for (const [, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const properties = resource.Properties ?? {};
@@ -115,9 +131,13 @@ export async function benchBundles(): Promise<BundleFigures[]> {
       ].sort();
       let timing = measured.get(digest);
       if (!timing) {
-        const file = join(extracted, digest.slice(0, 12), handlerFile);
+        const dir = join(extracted, digest.slice(0, 12));
+        const file = join(dir, handlerFile);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, content);
+        // The same SDK packages, required alone: the part of the require the bundle does not decide.
+        const sdkFile = join(dir, 'sdk-alone.js');
+        writeFileSync(sdkFile, sdkPackages.map((name) => `require(${JSON.stringify(name)});`).join('\n'));
         // The AWS SDK is left to the runtime (serverless.yml, esbuild `exclude`); Lambda finds it via NODE_PATH,
         // and so does this probe, from the project's own copy.
         const env = {
@@ -126,36 +146,30 @@ export async function benchBundles(): Promise<BundleFigures[]> {
           AWS_REGION: 'us-east-1',
           ...stringVariables(properties),
         };
-        timing = await requireMs(file, env)
-          .then(async (off) => ({
-            requireMs: off.wall,
-            requireCpuMs: off.cpu,
-            requireTracedMs: (await requireMs(file, { ...env, AWS_EXECUTION_ENV: LAMBDA_RUNTIME })).wall,
-          }))
-          .catch((error: unknown) => ({
+        timing = await requireMedians([
+          { file, env },
+          { file, env: { ...env, AWS_EXECUTION_ENV: LAMBDA_RUNTIME } },
+          { file: sdkFile, env },
+        ]).then(
+          ([off, traced, sdk]): Timing => ({
+            requireMs: off?.wall,
+            requireCpuMs: off?.cpu,
+            requireTracedMs: traced?.wall,
+            sdkRequireMs: sdk?.wall,
+          }),
+          (error: unknown): Timing => ({
             requireError: error instanceof Error ? error.message.split('\n')[0] : String(error),
-          }));
+          }),
+        );
         measured.set(digest, timing);
-      }
-      const sdkKey = sdkPackages.join(' ');
-      if (sdkPackages.length > 0 && !sdkMeasured.has(sdkKey)) {
-        const file = join(extracted, `sdk-${sdkMeasured.size}.js`);
-        writeFileSync(file, sdkPackages.map((name) => `require(${JSON.stringify(name)});`).join('\n'));
-        const env = {
-          ...process.env,
-          NODE_PATH: join(PROJECT_ROOT, 'node_modules'),
-          AWS_REGION: 'us-east-1',
-        };
-        sdkMeasured.set(sdkKey, (await requireMs(file, env)).wall);
       }
       figures.push({
         function: zipName.replace(/\.zip$/, ''),
         handlerFile,
         bytes: content.length,
         gzipKiB: round(gzipSync(content, { level: 9 }).length / 1024),
-        ...timing,
         sdkPackages,
-        sdkRequireMs: sdkPackages.length > 0 ? sdkMeasured.get(sdkKey) : 0,
+        ...timing,
       });
     }
     return figures.sort((a, b) => a.function.localeCompare(b.function));
@@ -173,7 +187,7 @@ export const bundleLine = (b: BundleFigures): string =>
   `${b.gzipKiB} KiB gzip (${round(b.bytes / 1024)} KiB), ` +
   (b.requireMs === undefined
     ? `require failed: ${b.requireError}`
-    : `require ${b.requireMs} ms (CPU ${b.requireCpuMs} ms; AWS SDK alone ${b.sdkRequireMs} ms; traced ${b.requireTracedMs} ms)`) +
+    : `require ${b.requireMs} ms (CPU ${b.requireCpuMs} ms), of which AWS SDK ~${b.sdkRequireMs} ms; traced ${b.requireTracedMs} ms`) +
   ` [${mark(b.gzipKiB <= BUNDLE_GOALS.gzipKiB && (b.requireMs ?? Infinity) <= BUNDLE_GOALS.requireMs)}]`;
 
 // `npx tsx bench/bundles.ts`: the bundle figures alone, without the rest of the bench (or a stack).
