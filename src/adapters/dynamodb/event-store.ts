@@ -2,30 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrencyError } from '../../domain/shared/errors';
 import type { EventEnvelope } from '../../domain/shared/envelope';
+import { fromItem, streamIdOf, toItem } from './event-items';
 
-export const streamIdOf = (orderId: string): string => `order#${orderId}`;
-
-/** How one event is stored: keys, plus the envelope as it travels on the bus. */
-export interface StoredEventItem {
-  readonly streamId: string;
-  readonly version: number;
-  readonly type: string;
-  readonly metadata: EventEnvelope<unknown>['metadata'];
-  readonly data: unknown;
-}
-
-export const toItem = (envelope: EventEnvelope<unknown>): StoredEventItem => ({
-  streamId: streamIdOf(envelope.metadata.orderId),
-  version: envelope.metadata.version,
-  type: envelope.metadata.type,
-  metadata: envelope.metadata,
-  data: envelope.data,
-});
-
-export const fromItem = (item: Record<string, unknown>): EventEnvelope<unknown> => ({
-  metadata: item.metadata as EventEnvelope<unknown>['metadata'],
-  data: item.data,
-});
+export { fromItem, streamIdOf, toItem, type StoredEventItem } from './event-items';
 
 /**
  * The order streams. Appends are conditional on the version being free, so of two writers at the

@@ -10,7 +10,8 @@ import {
   OrderNotFoundError,
   ValidationError,
 } from '../../domain/orders';
-import { notificationsTopic, orderEventStore } from './dependencies';
+import { orderEventStore } from './dependencies';
+import { notificationsTopic } from './notifications-topic';
 import { eachRecord, observability } from '../observability';
 
 /**

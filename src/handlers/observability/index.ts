@@ -1,14 +1,13 @@
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { tracer } from '../../adapters/tracing';
+import { xrayTracer } from '../../adapters/tracing';
 import { inOrderScope, orderIdOf, orderIdsOf, orderScope } from './correlation';
 import { logger } from './logger';
 import { metrics } from './metrics';
 
 export { logger } from './logger';
 export { metrics, orderMetrics, timedPaymentCall } from './metrics';
-export { tracer };
 
 /**
  * Makes `orderId` the correlation id of whatever is logged from now on in this invocation (or, in a
@@ -23,7 +22,7 @@ export function correlate(orderId: string | undefined): void {
     return;
   }
   logger.setCorrelationId(orderId);
-  tracer.putAnnotation('orderId', orderId);
+  xrayTracer()?.putAnnotation('orderId', orderId);
 }
 
 /** Correlates the invocation with the one order its event (or every record of its batch) is about. */
@@ -48,12 +47,21 @@ const flushMetrics = (): MiddlewareObj => {
 };
 
 /**
+ * The invocation as an X-Ray subsegment (with the ColdStart annotation), where tracing is on; nothing
+ * where it is off (Powertools' middleware would then only pass through, after loading the X-Ray SDK).
+ */
+const tracing = (): MiddlewareObj[] => {
+  const tracer = xrayTracer();
+  // The response may hold customer data: traces keep errors, not answers.
+  return tracer ? [captureLambdaHandler(tracer, { captureResponse: false }) as MiddlewareObj] : [];
+};
+
+/**
  * Logger, Metrics and Tracer for a handler, as the first middlewares of its middy chain:
  * `middy().use(observability()).use(...).handler(...)`.
  */
 export const observability = (): MiddlewareObj[] => [
-  // The response may hold customer data: traces keep errors, not answers.
-  captureLambdaHandler(tracer, { captureResponse: false }) as MiddlewareObj,
+  ...tracing(),
   injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj,
   flushMetrics(),
   correlation(),

@@ -9,9 +9,9 @@ import {
   isOrderEventType,
   type OrderEventEnvelope,
 } from '../../domain/orders';
-import { fromItem } from '../../adapters/dynamodb/event-store';
+import { fromItem } from '../../adapters/dynamodb/event-items';
 import { EventPublisher } from '../../adapters/eventbridge/event-publisher';
-import { eventBridgeClient } from '../../adapters/clients';
+import { eventBridgeClient } from '../../adapters/clients-eventbridge';
 import { requiredEnv } from '../../adapters/env';
 import { logger, observability } from '../observability';
 
