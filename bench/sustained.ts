@@ -46,7 +46,7 @@ export const withoutIds = <T extends { orderIds: readonly string[] }>(figures: T
   return copy as Omit<T, 'orderIds'>;
 };
 
-const POLL_MS = 50;
+const POLL_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
 
@@ -54,7 +54,7 @@ const bump = (counts: Record<string, number>, key: string) => (counts[key] = (co
  * `tok_visa` orders for a stocked SKU offered at a fixed rate (an open load: an order is offered on
  * time whether or not the earlier ones have finished), each followed from its request to CONFIRMED
  * or CANCELLED. Orders are followed in the read model the API serves, with one BatchGetItem per
- * 50 ms for all of them: polling GET /orders/{id} per order would itself become the load.
+ * 200 ms for all of them (latencies are to the poll that saw the end, up to 200 ms late): polling GET /orders/{id} per order would itself become the load.
  */
 export async function benchSustained(options: SustainedOptions): Promise<SustainedResult> {
   const dynamodb = new DynamoDBClient({

@@ -5,7 +5,7 @@ import {
   type AwsResponse,
   type LocalAwsService,
 } from './aws/protocol';
-import type { FunctionInvoker, InvocationResult } from './lambda/invoker';
+import type { FunctionInvoker, InvocationResult, InvokeOptions } from './lambda/invoker';
 
 /**
  * Faults the offline runtime injects on request, so tests and the chaos harness can show that the
@@ -109,8 +109,12 @@ export class FaultRegistry implements DeliveryFaults {
 /** The invoker every event source and the Step Functions service use, with faults applied. */
 export function faultyInvoker(invoker: FunctionInvoker, faults: FaultRegistry): FunctionInvoker {
   return {
-    invoke: async (functionName: string, event: unknown): Promise<InvocationResult> => {
-      const result = await invoker.invoke(functionName, event);
+    invoke: async (
+      functionName: string,
+      event: unknown,
+      options?: InvokeOptions,
+    ): Promise<InvocationResult> => {
+      const result = await invoker.invoke(functionName, event, options);
       if (!result.functionError && faults.take('crash-after-invoke', functionName)) {
         return {
           functionError: 'Unhandled',

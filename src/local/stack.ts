@@ -92,6 +92,8 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
           AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          // Nothing is traced offline; Powertools would decide so anyway, this says it outright.
+          POWERTOOLS_TRACE_ENABLED: 'false',
         },
         defaultConcurrency: config.functionConcurrency,
         idleMs: 10 * 60_000,

@@ -18,7 +18,7 @@ import {
   type ServiceIntegration,
   type StepFunctionsServiceOptions,
 } from '../../../src/local/aws/stepfunctions';
-import type { InvocationResult } from '../../../src/local/lambda/invoker';
+import type { InvocationResult, InvokeOptions } from '../../../src/local/lambda/invoker';
 import { TargetDispatcher, type Delivery } from '../../../src/local/targets';
 import type { CfnResource, CfnTemplate } from '../../../src/local/template';
 
@@ -71,7 +71,7 @@ export class FakeInvoker {
     return this.calls.filter((call) => call.functionName === name).map((call) => call.event);
   }
 
-  async invoke(functionName: string, event: unknown): Promise<InvocationResult> {
+  async invoke(functionName: string, event: unknown, options?: InvokeOptions): Promise<InvocationResult> {
     this.calls.push({ functionName, event });
     const failure = this.invokeFailures.get(functionName);
     if (failure) throw failure();
@@ -84,6 +84,7 @@ export class FakeInvoker {
         },
       );
     }
+    options?.onStart?.();
     try {
       const result = Promise.resolve(fn(event));
       this.inFlight.add(result);

@@ -72,6 +72,20 @@ describe('WarmFunctions: functions kept warm in worker threads, as Lambda keeps 
     expect(counter.snapshot().lambda.single).toMatchObject({ invocations: 5, coldStarts: 1 });
   });
 
+  it('says when each invocation starts, after any wait for an environment', async () => {
+    start([spec('single', 'count', { reservedConcurrency: 1 })]);
+    const started: number[] = [];
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => functions.invoke('single', { n }, { onStart: () => started.push(n) })),
+    );
+    expect(started).toEqual([1, 2, 3]);
+    expect(results.map((result) => (result.payload as CountResult).echo)).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+    ]);
+  });
+
   it('reports a thrown error with its name as the error type, as Lambda does', async () => {
     start([spec('failing', 'fail')]);
     const result = await functions.invoke('failing', {});

@@ -135,14 +135,17 @@ export class HttpApiServer {
     return answerOf(result.payload);
   }
 
-  /** The invocation, or the integration's timeout (30 s by default) if that comes first. */
+  /**
+   * The invocation, or the integration's timeout (30 s by default) if that comes first, counted from
+   * the handler's start: a wait for a free environment is the runtime's, not the function's.
+   */
   private invoke(route: HttpRoute, event: unknown): Promise<InvocationResult | 'integration-timeout'> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'integration-timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('integration-timeout'), route.timeoutMs);
+    let timedOut: (value: 'integration-timeout') => void = () => undefined;
+    const timeout = new Promise<'integration-timeout'>((resolve) => (timedOut = resolve));
+    const invocation = this.options.invoker.invoke(route.functionName, event, {
+      onStart: () => (timer = setTimeout(() => timedOut('integration-timeout'), route.timeoutMs)),
     });
-    return Promise.race([this.options.invoker.invoke(route.functionName, event), timeout]).finally(() =>
-      clearTimeout(timer),
-    );
+    return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
   }
 }

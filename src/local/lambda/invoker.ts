@@ -9,9 +9,18 @@ export class LambdaTargetError extends Error {
   override readonly name = 'LambdaTargetError';
 }
 
+export interface InvokeOptions {
+  /**
+   * Called when the function's handler starts, after any wait for a free execution environment: a
+   * caller that times the invocation (a state machine's TimeoutSeconds) starts its clock here, since
+   * Lambda would have started another environment instead of making it wait.
+   */
+  readonly onStart?: () => void;
+}
+
 /** Anything that invokes a function by name, as the Lambda Invoke API does. */
 export interface FunctionInvoker {
-  invoke(functionName: string, event: unknown): Promise<InvocationResult>;
+  invoke(functionName: string, event: unknown, options?: InvokeOptions): Promise<InvocationResult>;
 }
 
 /** `arn:...:function:name[:qualifier]`, `account:function:name`, `name:qualifier` or `name` -> `name`. */

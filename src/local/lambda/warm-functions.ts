@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { RequestCounter } from '../metrics/request-counter';
 import { ExecutionEnvironment, type FunctionLogs } from './execution-environment';
 import type { FunctionSpec } from './function-specs';
-import { functionNameOf, type FunctionInvoker, type InvocationResult } from './invoker';
+import { functionNameOf, type FunctionInvoker, type InvocationResult, type InvokeOptions } from './invoker';
 import { readZip } from './zip';
 
 export interface WarmFunctionsOptions {
@@ -45,8 +45,9 @@ class FunctionPool {
     this.exportName = spec.handler.slice(dot + 1);
   }
 
-  async invoke(event: unknown): Promise<InvocationResult> {
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<InvocationResult> {
     const environment = await this.acquire();
+    options.onStart?.();
     const started = performance.now();
     const coldStart = environment.initMs === undefined;
     try {
@@ -168,10 +169,10 @@ export class WarmFunctions implements FunctionInvoker {
     return this.pools.has(functionNameOf(functionName));
   }
 
-  invoke(functionName: string, event: unknown): Promise<InvocationResult> {
+  invoke(functionName: string, event: unknown, options?: InvokeOptions): Promise<InvocationResult> {
     const pool = this.pools.get(functionNameOf(functionName));
     if (!pool) return Promise.reject(new UnknownFunctionError(`Function not found: ${functionName}`));
-    return pool.invoke(event);
+    return pool.invoke(event, options);
   }
 
   close(): void {

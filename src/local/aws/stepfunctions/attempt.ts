@@ -89,10 +89,17 @@ export class Attempt {
       });
     }
     this.emit('Started');
-    if (this.timeoutSeconds !== undefined) {
-      this.timeoutTimer = setTimeout(() => this.timeOut(), this.timeoutSeconds * 1000);
-    }
-    this.context.integrations.call(this.spec, this.parameters, this.context.call).then(
+    const startClock = () => {
+      if (this.timeoutSeconds !== undefined && !this.settled && !this.timeoutTimer) {
+        this.timeoutTimer = setTimeout(() => this.timeOut(), this.timeoutSeconds * 1000);
+      }
+    };
+    // A function task's clock starts when its handler does: offline it may wait for an execution
+    // environment, where Lambda would have started another one. Token tasks time the wait itself.
+    const timesFunction = this.spec.integration.startsWith('lambda:') && !this.spec.waitForTaskToken;
+    if (!timesFunction) startClock();
+    const call = timesFunction ? { ...this.context.call, onFunctionStart: startClock } : this.context.call;
+    this.context.integrations.call(this.spec, this.parameters, call).then(
       (output) => (this.spec.waitForTaskToken ? this.submit(output) : this.succeed(output)),
       (error: unknown) =>
         this.fail(error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', String(error))),

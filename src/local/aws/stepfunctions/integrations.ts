@@ -16,6 +16,8 @@ export interface IntegrationCall {
   readonly stateName: string;
   /** Set for `.waitForTaskToken` tasks. */
   readonly taskToken?: string;
+  /** Called when an invoked function's handler starts (see InvokeOptions.onStart). */
+  readonly onFunctionStart?: () => void;
 }
 
 /**
@@ -117,7 +119,7 @@ export class Integrations {
 
   /** Performs the call; for `.waitForTaskToken` tasks this is the submission whose response TaskSubmitted shows. */
   async call(spec: TaskSpec, parameters: unknown, call: IntegrationCall): Promise<unknown> {
-    if (spec.integration === 'lambda:function') return this.invokeFunction(spec.resource, parameters);
+    if (spec.integration === 'lambda:function') return this.invokeFunction(spec.resource, parameters, call);
     const custom = this.options.custom[spec.integration];
     if (custom) {
       try {
@@ -133,7 +135,7 @@ export class Integrations {
     const input = isObject(parameters) ? parameters : {};
     switch (spec.integration) {
       case 'lambda:invoke':
-        return this.lambdaInvoke(input);
+        return this.lambdaInvoke(input, call);
       case 'sqs:sendMessage':
         return this.sqsSendMessage(input);
       case 'sns:publish':
@@ -146,10 +148,16 @@ export class Integrations {
   }
 
   /** Invokes a function; its error (FunctionError) becomes the States error `errorType`, cause the payload. */
-  private async invokeFunction(functionReference: string, event: unknown): Promise<unknown> {
+  private async invokeFunction(
+    functionReference: string,
+    event: unknown,
+    call: IntegrationCall,
+  ): Promise<unknown> {
     let result: InvocationResult;
     try {
-      result = await this.options.invoker.invoke(functionNameOf(functionReference), event);
+      result = await this.options.invoker.invoke(functionNameOf(functionReference), event, {
+        onStart: call.onFunctionStart,
+      });
     } catch (error) {
       throw lambdaServiceFailure(error);
     }
@@ -162,11 +170,11 @@ export class Integrations {
     return result.payload === undefined ? null : result.payload;
   }
 
-  private async lambdaInvoke(parameters: JsonObject): Promise<unknown> {
+  private async lambdaInvoke(parameters: JsonObject, call: IntegrationCall): Promise<unknown> {
     const functionName = requireParameter(parameters, 'FunctionName', 'Lambda');
     const payload = parameters.Payload === undefined ? {} : parameters.Payload;
     const event = typeof payload === 'string' ? parseOrText(payload) : payload;
-    const result = await this.invokeFunction(String(functionName), event);
+    const result = await this.invokeFunction(String(functionName), event, call);
     return { ExecutedVersion: '$LATEST', Payload: result, ...sdkMetadata(), StatusCode: 200 };
   }
 
