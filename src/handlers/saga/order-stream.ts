@@ -49,16 +49,19 @@ function recordOutcome(before: OrderState, appended: readonly OrderEvent[], at: 
 /**
  * Decides `command` against the current stream and appends what it produces. A lost race reloads and
  * decides again, so concurrent steps (a customer cancelling during a step) serialise on the stream.
- * A repeated command appends nothing: the domain answers it with no events.
+ * A repeated command appends nothing: the domain answers it with no events. A stale `current` costs
+ * nothing but that: its append loses the race, and the retry reads the stream.
  */
 export async function record(
   store: EventStore,
   command: OrderCommand,
   causationId: string,
   now = () => new Date(),
+  /** The stream as the caller just read it: the first attempt decides on it instead of reading again. */
+  current?: OrderState,
 ): Promise<{ state: OrderState; appended: OrderEvent[] }> {
   for (let attempt = 1; ; attempt += 1) {
-    const state = await loadOrder(store, command.orderId);
+    const state = attempt === 1 && current ? current : await loadOrder(store, command.orderId);
     const at = now().toISOString();
     const decided = decide(command, state, { now: at });
     if (E.isLeft(decided)) throw decided.left;

@@ -38,9 +38,14 @@ function refuseCancelled(order: OrderState): void {
   if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
 }
 
-async function recordForward(deps: StepDeps, step: string, command: OrderCommand): Promise<OrderState> {
+async function recordForward(
+  deps: StepDeps,
+  step: string,
+  command: OrderCommand,
+  current: OrderState,
+): Promise<OrderState> {
   try {
-    return (await record(deps.store, command, causation(step))).state;
+    return (await record(deps.store, command, causation(step), undefined, current)).state;
   } catch (error) {
     if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
       throw new OrderCancelledError(command.orderId);
@@ -57,20 +62,30 @@ export async function reserveInventory(deps: StepDeps, { orderId }: StepInput) {
     await deps.inventory.reserve(orderId, lines);
   } catch (error) {
     if (error instanceof OutOfStockError) {
-      await recordForward(deps, 'ReserveInventory', {
-        type: 'RecordInventoryReservationFailed',
-        orderId,
-        reason: 'OUT_OF_STOCK',
-        skus: [...error.skus],
-      });
+      await recordForward(
+        deps,
+        'ReserveInventory',
+        {
+          type: 'RecordInventoryReservationFailed',
+          orderId,
+          reason: 'OUT_OF_STOCK',
+          skus: [...error.skus],
+        },
+        order,
+      );
     }
     throw error;
   }
-  await recordForward(deps, 'ReserveInventory', {
-    type: 'RecordInventoryReserved',
-    orderId,
-    reservations: lines,
-  });
+  await recordForward(
+    deps,
+    'ReserveInventory',
+    {
+      type: 'RecordInventoryReserved',
+      orderId,
+      reservations: lines,
+    },
+    order,
+  );
   return { reserved: lines };
 }
 
@@ -90,20 +105,30 @@ export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
         idempotencyKey: `authorize:${orderId}`,
       }),
     );
-    await recordForward(deps, 'AuthorizePayment', {
-      type: 'RecordPaymentAuthorized',
-      orderId,
-      authorizationId: authorization.authorizationId,
-      amount: authorization.amount,
-      currency: authorization.currency,
-    });
+    await recordForward(
+      deps,
+      'AuthorizePayment',
+      {
+        type: 'RecordPaymentAuthorized',
+        orderId,
+        authorizationId: authorization.authorizationId,
+        amount: authorization.amount,
+        currency: authorization.currency,
+      },
+      order,
+    );
   } catch (error) {
     if (error instanceof PaymentDeclinedError) {
-      await recordForward(deps, 'AuthorizePayment', {
-        type: 'RecordPaymentDeclined',
-        orderId,
-        reason: error.code,
-      });
+      await recordForward(
+        deps,
+        'AuthorizePayment',
+        {
+          type: 'RecordPaymentDeclined',
+          orderId,
+          reason: error.code,
+        },
+        order,
+      );
     }
     throw error;
   }
@@ -117,7 +142,12 @@ export async function confirmOrder(
   let order = await loadOrder(deps.store, orderId);
   refuseCancelled(order);
   if (order.status === 'CONFIRMED') return { confirmed: true };
-  order = await recordForward(deps, 'ConfirmOrder', { type: 'RecordShipmentScheduled', orderId, shipmentId });
+  order = await recordForward(
+    deps,
+    'ConfirmOrder',
+    { type: 'RecordShipmentScheduled', orderId, shipmentId },
+    order,
+  );
   if (order.captureId === undefined) {
     const capture = await timedPaymentCall('capture', () =>
       deps.payments.capture({
@@ -126,15 +156,20 @@ export async function confirmOrder(
         idempotencyKey: `capture:${orderId}`,
       }),
     );
-    await recordForward(deps, 'ConfirmOrder', {
-      type: 'RecordPaymentCaptured',
-      orderId,
-      captureId: capture.captureId,
-      amount: capture.amount,
-    });
+    order = await recordForward(
+      deps,
+      'ConfirmOrder',
+      {
+        type: 'RecordPaymentCaptured',
+        orderId,
+        captureId: capture.captureId,
+        amount: capture.amount,
+      },
+      order,
+    );
   }
   await deps.inventory.commit(orderId);
-  await recordForward(deps, 'ConfirmOrder', { type: 'ConfirmOrder', orderId });
+  await recordForward(deps, 'ConfirmOrder', { type: 'ConfirmOrder', orderId }, order);
   return { confirmed: true };
 }
 
@@ -158,6 +193,8 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordPaymentRefunded', orderId, refundId: refund.refundId, amount: refund.amount },
       causation('RefundPayment'),
+      undefined,
+      order,
     );
     return { refunded: refund.amount };
   }
@@ -174,6 +211,8 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
       amount: order.authorizedAmount,
     },
     causation('RefundPayment'),
+    undefined,
+    order,
   );
   return { refunded: order.authorizedAmount };
 }
@@ -187,6 +226,8 @@ export async function releaseInventory(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordInventoryReleased', orderId, released: [...order.reservations] },
       causation('ReleaseInventory'),
+      undefined,
+      order,
     );
   }
   return { released: order.inventoryReleased ? [] : order.reservations };
