@@ -2,11 +2,14 @@ import { api, eventually, placeOrder, validOrder } from './api';
 import { stackUrls } from './stack';
 
 let skuSeq = 0;
-/** A SKU no other test touches, stocked with `available` units. */
-export async function stockedSku(available: number): Promise<string> {
+/**
+ * A SKU no other test touches, stocked with `available` units and priced at `unitPrice` (minor units of
+ * `currency`): orders are priced from the catalogue, so a line that quotes a price must quote this one.
+ */
+export async function stockedSku(available: number, unitPrice = 1000, currency = 'EUR'): Promise<string> {
   skuSeq += 1;
   const sku = `SAGA-${process.pid}-${Date.now().toString(36)}-${skuSeq}`.toUpperCase();
-  const response = await api('PUT', `/inventory/${sku}`, { body: { available } });
+  const response = await api('PUT', `/inventory/${sku}`, { body: { available, unitPrice, currency } });
   if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
   return sku;
 }
@@ -20,7 +23,7 @@ export interface OrderView {
 }
 
 export const placeSagaOrder = async (
-  lines: { sku: string; quantity: number; unitPrice: number }[],
+  lines: { sku: string; quantity: number; unitPrice?: number }[],
   overrides: Record<string, unknown> = {},
 ) => placeOrder(validOrder({ items: lines, ...overrides }));
 
