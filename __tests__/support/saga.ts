@@ -35,8 +35,11 @@ export const orderReaches = (orderId: string, statuses: readonly string[], timeo
     timeoutMs,
   ).then((r) => r.body);
 
-export const stockOf = async (sku: string) =>
-  (await api<{ sku: string; available: number; reserved: number }>('GET', `/inventory/${sku}`)).body;
+/** The SKU's stock counts (its price, which GET /inventory/{sku} also shows, left out). */
+export const stockOf = async (sku: string) => {
+  const { body } = await api<{ sku: string; available: number; reserved: number }>('GET', `/inventory/${sku}`);
+  return { sku: body.sku, available: body.available, reserved: body.reserved };
+};
 
 export interface Ledger {
   entries: { type: string; amount: number }[];
