@@ -1,3 +1,4 @@
+import { isTransientServerAnswer } from '../../src/local/offline-answers';
 import { api, eventually, placeOrder, validOrder } from './api';
 import { stackUrls } from './stack';
 
@@ -9,9 +10,19 @@ let skuSeq = 0;
 export async function stockedSku(available: number, unitPrice = 1000, currency = 'EUR'): Promise<string> {
   skuSeq += 1;
   const sku = `SAGA-${process.pid}-${Date.now().toString(36)}-${skuSeq}`.toUpperCase();
-  const response = await api('PUT', `/inventory/${sku}`, { body: { available, unitPrice, currency } });
-  if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
-  return sku;
+  // A busy machine can time a cold function out (serverless-offline answers 200 with an error body):
+  // the PUT is absolute, so it is simply sent again, until the SKU's view comes back.
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await api<{ sku?: string }>('PUT', `/inventory/${sku}`, {
+      body: { available, unitPrice, currency },
+    });
+    if (response.status === 200 && response.body.sku === sku) return sku;
+    if (!isTransientServerAnswer(response) || attempt >= 3) {
+      throw new RangeError(
+        `PUT /inventory/${sku} answered ${response.status}: ${JSON.stringify(response.body)}`,
+      );
+    }
+  }
 }
 
 export interface OrderView {
@@ -37,7 +48,10 @@ export const orderReaches = (orderId: string, statuses: readonly string[], timeo
 
 /** The SKU's stock counts (its price, which GET /inventory/{sku} also shows, left out). */
 export const stockOf = async (sku: string) => {
-  const { body } = await api<{ sku: string; available: number; reserved: number }>('GET', `/inventory/${sku}`);
+  const { body } = await api<{ sku: string; available: number; reserved: number }>(
+    'GET',
+    `/inventory/${sku}`,
+  );
   return { sku: body.sku, available: body.available, reserved: body.reserved };
 };
 
