@@ -8,10 +8,13 @@ export interface OrdersBenchOptions {
   readonly concurrency: number;
 }
 
+const SKUS = 7;
+const UNIT_PRICE = 1999;
+
 const orderBody = (i: number) =>
   JSON.stringify({
     customerId: `bench-${i % 50}`,
-    items: [{ sku: `SKU-${i % 7}`, quantity: 1 + (i % 3), unitPrice: 1999 }],
+    items: [{ sku: `SKU-${i % SKUS}`, quantity: 1 + (i % 3), unitPrice: UNIT_PRICE }],
     currency: 'EUR',
     paymentToken: 'tok_visa',
     shippingAddress: { line1: '1 Bench Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
@@ -25,6 +28,14 @@ const orderBody = (i: number) =>
  */
 export async function benchOrders(options: OrdersBenchOptions) {
   const { operations: n, concurrency: c } = options;
+  // Orders are priced from the catalogue: price the SKUs (with no stock) before the burst, uncounted.
+  for (let i = 0; i < SKUS; i += 1) {
+    await apiFetch(`${options.httpUrl}/inventory/SKU-${i}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ available: 0, unitPrice: UNIT_PRICE, currency: 'EUR' }),
+    });
+  }
   const placed: { id: string; at: number }[] = [];
   const burstStarted = performance.now();
   const postOrders = await measure(n, c, async (i) => {

@@ -23,7 +23,8 @@ export async function benchSaga(options: SagaBenchOptions) {
   await apiFetch(`${options.httpUrl}/inventory/${sku}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ available: 1_000_000 }),
+    // Priced at what the orders quote: orders are priced from the catalogue.
+    body: JSON.stringify({ available: 1_000_000, unitPrice: 2500, currency: 'EUR' }),
   });
   await options.beforeOrders?.();
   const total = options.ratePerSecond * options.seconds;

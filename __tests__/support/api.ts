@@ -53,6 +53,16 @@ let customerSeq = 0;
 export const uniqueCustomer = (prefix = 'cust'): string =>
   `${prefix}-${process.pid}-${Date.now().toString(36)}-${(customerSeq += 1)}`;
 
+/**
+ * The catalogue every test stack starts with (set by the global setup): the SKUs of `validOrder`, priced
+ * and never stocked, so an order of them is placed and then cancelled OUT_OF_STOCK.
+ */
+export const DEFAULT_CATALOGUE = [
+  { sku: 'SKU-RED', available: 0, unitPrice: 1250, currency: 'EUR' },
+  { sku: 'SKU-BLUE', available: 0, unitPrice: 999, currency: 'EUR' },
+] as const;
+
+/** A valid order of the DEFAULT_CATALOGUE's SKUs, quoting their catalogue prices. */
 export const validOrder = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   customerId: uniqueCustomer(),
   items: [

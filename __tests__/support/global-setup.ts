@@ -1,6 +1,7 @@
 import { startStack, type RunningStack } from '../../src/local/stack';
 import { compileTemplate } from '../../src/local/template';
 import { stackConfigOnFreePorts } from '../../src/local/free-ports';
+import { api, DEFAULT_CATALOGUE } from './api';
 import { CI_PACKAGE_DIR, STACK_ENV } from './paths';
 
 declare global {
@@ -9,7 +10,8 @@ declare global {
 
 /**
  * Compiles the `ci` stage once (the template tests read it) and starts ONE offline stack on free
- * ports that every integration and end-to-end test shares, as a user's `npm start` would.
+ * ports that every integration and end-to-end test shares, as a user's `npm start` would, with the
+ * DEFAULT_CATALOGUE priced (orders are priced from the catalogue, and `validOrder` orders those SKUs).
  */
 export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -21,4 +23,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[STACK_ENV.lambda] = `http://127.0.0.1:${stack.config.lambdaPort}`;
   process.env[STACK_ENV.startupMs] = String(stack.startupMs);
   process.env[STACK_ENV.payments] = `http://127.0.0.1:${stack.config.paymentsPort}`;
+  for (const { sku, ...level } of DEFAULT_CATALOGUE) {
+    const response = await api('PUT', `/inventory/${sku}`, { body: level });
+    if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
+  }
 }

@@ -1,14 +1,28 @@
+import { isTransientServerAnswer } from '../../src/local/offline-answers';
 import { api, eventually, placeOrder, validOrder } from './api';
 import { stackUrls } from './stack';
 
 let skuSeq = 0;
-/** A SKU no other test touches, stocked with `available` units. */
-export async function stockedSku(available: number): Promise<string> {
+/**
+ * A SKU no other test touches, stocked with `available` units and priced at `unitPrice` (minor units of
+ * `currency`): orders are priced from the catalogue, so a line that quotes a price must quote this one.
+ */
+export async function stockedSku(available: number, unitPrice = 1000, currency = 'EUR'): Promise<string> {
   skuSeq += 1;
   const sku = `SAGA-${process.pid}-${Date.now().toString(36)}-${skuSeq}`.toUpperCase();
-  const response = await api('PUT', `/inventory/${sku}`, { body: { available } });
-  if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
-  return sku;
+  // A busy machine can time a cold function out (serverless-offline answers 200 with an error body):
+  // the PUT is absolute, so it is simply sent again, until the SKU's view comes back.
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await api<{ sku?: string }>('PUT', `/inventory/${sku}`, {
+      body: { available, unitPrice, currency },
+    });
+    if (response.status === 200 && response.body.sku === sku) return sku;
+    if (!isTransientServerAnswer(response) || attempt >= 3) {
+      throw new RangeError(
+        `PUT /inventory/${sku} answered ${response.status}: ${JSON.stringify(response.body)}`,
+      );
+    }
+  }
 }
 
 export interface OrderView {
@@ -20,7 +34,7 @@ export interface OrderView {
 }
 
 export const placeSagaOrder = async (
-  lines: { sku: string; quantity: number; unitPrice: number }[],
+  lines: { sku: string; quantity: number; unitPrice?: number }[],
   overrides: Record<string, unknown> = {},
 ) => placeOrder(validOrder({ items: lines, ...overrides }));
 
@@ -32,8 +46,14 @@ export const orderReaches = (orderId: string, statuses: readonly string[], timeo
     timeoutMs,
   ).then((r) => r.body);
 
-export const stockOf = async (sku: string) =>
-  (await api<{ sku: string; available: number; reserved: number }>('GET', `/inventory/${sku}`)).body;
+/** The SKU's stock counts (its price, which GET /inventory/{sku} also shows, left out). */
+export const stockOf = async (sku: string) => {
+  const { body } = await api<{ sku: string; available: number; reserved: number }>(
+    'GET',
+    `/inventory/${sku}`,
+  );
+  return { sku: body.sku, available: body.available, reserved: body.reserved };
+};
 
 export interface Ledger {
   entries: { type: string; amount: number }[];

@@ -64,8 +64,23 @@ describe('compiled template: IAM, least privilege per function', () => {
     expect(actions('GetOrder')).toEqual(['dynamodb:GetItem']);
     expect(actions('ListOrders')).toEqual(['dynamodb:Query']);
     expect(actions('GetOrderEvents')).toEqual(['dynamodb:Query']);
-    expect(actions('PlaceOrder')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem']);
+    // Appends, and reads only what pricing and a repeated request need (catalogue prices, its own stream).
+    expect(actions('PlaceOrder')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     expect(actions('Health')).toEqual([]);
+  });
+
+  it('lets placeOrder read the inventory (catalogue prices) and nothing else of it', async () => {
+    const template = await ciTemplate();
+    const onInventory = statementsOfRole(template, 'PlaceOrderIamRoleLambdaExecution').filter((s) =>
+      JSON.stringify(s.Resource).includes('InventoryTable'),
+    );
+    expect(onInventory.flatMap((s) => [s.Action].flat())).toEqual(['dynamodb:BatchGetItem']);
   });
 });
 

@@ -44,7 +44,20 @@ const authorization = (): string => {
   return token.value;
 };
 
-/** Every call to the orderflow HTTP API goes through here (so authorization lives in one place). */
+const customerTokens = new Map<string, { value: string; issuedAt: number }>();
+/** A customer's own bearer token, for what only the customer does (cancelling their order). */
+export const customerAuthorization = (customerId: string): string => {
+  const cached = customerTokens.get(customerId);
+  if (cached && Date.now() - cached.issuedAt <= TOKEN_LIFETIME_MS) return cached.value;
+  const value = bearer({ role: 'customer', subject: customerId });
+  customerTokens.set(customerId, { value, issuedAt: Date.now() });
+  return value;
+};
+
+/**
+ * Every call to the orderflow HTTP API goes through here (so authorization lives in one place): as an
+ * operator, unless `headers.authorization` is a customer's (customerAuthorization).
+ */
 export function api<T>(
   urls: ChaosUrls,
   method: string,

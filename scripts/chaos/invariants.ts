@@ -30,6 +30,7 @@ export const INVARIANTS = [
   'one saga',
   'stock',
   'money',
+  'priced',
   'gapless',
   'read model',
   'notified once',
@@ -55,11 +56,38 @@ function readModelDiffers(o: OrderOutcome): string | undefined {
     .join(', ')}`;
 }
 
-/** The saga's promises, checked once everything has settled. */
+interface ViewLine {
+  readonly sku?: unknown;
+  readonly quantity?: unknown;
+  readonly unitPrice?: unknown;
+}
+
+/** Why an order is not the lines it asked for at catalogue prices, summing to its total; undefined if it is. */
+function mispriced(o: OrderOutcome, prices: ReadonlyMap<string, number>): string | undefined {
+  const items = o.view.items;
+  if (!Array.isArray(items)) return undefined; // no view at all: `terminal` says so
+  const lines = items as ViewLine[];
+  const asked = o.lines.map((line) => `${line.sku}x${line.quantity}`).join(',');
+  const recorded = lines.map((line) => `${String(line.sku)}x${String(line.quantity)}`).join(',');
+  if (asked !== recorded) return `${o.orderId} has lines ${recorded}, asked for ${asked}`;
+  const wrong = lines.filter((line) => line.unitPrice !== prices.get(String(line.sku)));
+  if (wrong.length > 0) {
+    return `${o.orderId} priced ${wrong.map((line) => `${String(line.sku)} at ${String(line.unitPrice)}`).join(', ')}, not at the catalogue's`;
+  }
+  const sum = lines.reduce((total, line) => total + Number(line.quantity) * Number(line.unitPrice), 0);
+  return sum === o.total ? undefined : `${o.orderId} total ${o.total} ≠ ${sum}, the sum of its lines`;
+}
+
+/**
+ * The saga's promises, checked once everything has settled. With `prices` (the run's catalogue, unit
+ * prices by SKU), also that every order is priced by it (`priced`): the money the ledger is held to is
+ * then the catalogue's, not whatever a client sent.
+ */
 export function checkInvariants(
   outcomes: readonly OrderOutcome[],
   stock: StockLevels,
   deadLetters: readonly DeadLetter[] = [],
+  prices?: ReadonlyMap<string, number>,
 ): Violation[] {
   const violations: Violation[] = [];
   const add = (invariant: Invariant, detail: string) => violations.push({ invariant, detail });
@@ -73,6 +101,8 @@ export function checkInvariants(
     const kept = o.ledger.captured - o.ledger.refunded;
     const expected = o.status === 'CONFIRMED' ? o.total : 0;
     if (kept !== expected) add('money', `${o.orderId} ${o.status} kept ${kept}, expected ${expected}`);
+    const priced = prices ? mispriced(o, prices) : undefined;
+    if (priced) add('priced', priced);
     if (o.versions.length === 0 || o.versions.some((v, i) => v !== i + 1))
       add('gapless', `${o.orderId} versions ${o.versions.join(',')}`);
     const differs = readModelDiffers(o);

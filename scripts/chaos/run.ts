@@ -11,6 +11,7 @@ import {
   api,
   assertStackRunning,
   control,
+  customerAuthorization,
   mapPool,
   provider,
   sleep,
@@ -23,7 +24,7 @@ import { collectOutcomes, deadLettersSince } from './collect';
 import { CHAOS_FAULT_KINDS, planFault, type ChaosFaultKind, type PlannedFault } from './fault-mix';
 import { checkInvariants, INVARIANTS, type Violation } from './invariants';
 import { seededRandom } from './random';
-import { CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
+import { CHAOS_CATALOGUE, CHAOS_CURRENCY, CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -83,7 +84,7 @@ async function placeOrder(
       {
         customerId,
         items: order.lines,
-        currency: 'EUR',
+        currency: CHAOS_CURRENCY,
         paymentToken: order.token,
         shippingAddress: {
           line1: '1 Chaos Street',
@@ -149,7 +150,11 @@ export async function runChaos(
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => `chaos-${runTag}-${i}`);
   const stockPerSku = initialStock(orders);
   for (const sku of CHAOS_SKUS) {
-    const { status } = await api(urls, 'PUT', `/inventory/${sku}`, { available: stockPerSku });
+    const { status } = await api(urls, 'PUT', `/inventory/${sku}`, {
+      available: stockPerSku,
+      unitPrice: CHAOS_CATALOGUE[sku],
+      currency: CHAOS_CURRENCY,
+    });
     if (status !== 200) throw new OrderNotAcceptedError(`PUT /inventory/${sku} answered ${status}`);
   }
   await control(urls, 'ClearFaults');
@@ -187,10 +192,19 @@ export async function runChaos(
   const place = async ({ order, fault }: (typeof plan)[number]): Promise<string> => {
     if (fault) await arm(urls, fault);
     const key = `chaos-${runTag}-${order.index}`;
-    const orderId = await placeOrder(urls, order, customers[order.index % CUSTOMERS] ?? 'chaos', key);
+    const customerId = customers[order.index % CUSTOMERS] ?? 'chaos';
+    const orderId = await placeOrder(urls, order, customerId, key);
     placed.set(orderId, order);
     if (order.customerCancels) {
-      setTimeout(() => void api(urls, 'POST', `/orders/${orderId}/cancel`).catch(() => undefined), 200);
+      // With the customer's own token, so the cancellation is recorded as theirs (CUSTOMER_CANCELLED).
+      const authorization = customerAuthorization(customerId);
+      setTimeout(
+        () =>
+          void api(urls, 'POST', `/orders/${orderId}/cancel`, undefined, { authorization }).catch(
+            () => undefined,
+          ),
+        200,
+      );
     }
     return orderId;
   };
@@ -235,7 +249,7 @@ export async function runChaos(
   }
   const faults = Object.values(faultsByKind).reduce((sum, n) => sum + (n ?? 0), 0);
 
-  const violations = checkInvariants(outcomes, stock, deadLetters);
+  const violations = checkInvariants(outcomes, stock, deadLetters, new Map(Object.entries(CHAOS_CATALOGUE)));
   const byStatus: Record<string, number> = {};
   const reasons: Record<string, number> = {};
   for (const o of outcomes) {

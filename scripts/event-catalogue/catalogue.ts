@@ -12,6 +12,7 @@ import {
   ORDER_EVENT_TYPES,
   type OrderEventType,
   OrderLine,
+  PaymentMethodRef,
   ShippingAddress,
   SkuQuantity,
 } from '../../src/domain/orders';
@@ -57,6 +58,7 @@ export const SHARED_DEFINITIONS: readonly NamedCodec[] = [
   { name: 'OrderLine', codec: OrderLine },
   { name: 'SkuQuantity', codec: SkuQuantity },
   { name: 'ShippingAddress', codec: ShippingAddress },
+  { name: 'PaymentMethodRef', codec: PaymentMethodRef },
   { name: 'CancellationReason', codec: CancellationReason },
 ];
 
@@ -93,7 +95,8 @@ const FIELD_HINTS: ExampleHints = {
   total: 2500,
   amount: 2500,
   currency: 'EUR',
-  paymentToken: 'tok_visa',
+  // A payment-method reference as placeOrder seals it (the token itself never enters an event).
+  reference: 'pm1.Xq3vN0b2m9Lr8Tz1cFh4Wk7yPa6sD5eJgU0iO2nB3lC4xZ9hQ1rE8tY7uI6oP5aS4dF3gH2',
   line1: '1 Main Street',
   line2: 'Apartment 4',
   city: 'Berlin',

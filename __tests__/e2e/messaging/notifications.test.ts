@@ -13,12 +13,14 @@ import {
   queueDrained,
   sqsClient,
 } from '../../support/messaging';
+import { stockedSku } from '../../support/saga';
 import { stackUrls } from '../../support/stack';
 
 const run = promisify(execFile);
 
-const placeMessagingOrder = (unitPrice = 1000) =>
-  placeOrder(validOrder({ items: [{ sku: 'SKU-MSG', quantity: 1, unitPrice }] }));
+/** An order of one unit of a SKU priced at `unitPrice` and never stocked (its saga cancels OUT_OF_STOCK). */
+const placeMessagingOrder = async (unitPrice = 1000) =>
+  placeOrder(validOrder({ items: [{ sku: await stockedSku(0, unitPrice), quantity: 1, unitPrice }] }));
 
 /**
  * Waits for the customer notification of one event, then for the ops queue to settle, and returns the

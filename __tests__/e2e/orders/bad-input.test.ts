@@ -361,6 +361,51 @@ const cases: Case[] = [
     code: 'VALIDATION_FAILED',
     issues: [['shippingAddress.country', 'pattern']],
   },
+  // Security review, issue 12 item 12: text that renders differently from what it stores is refused.
+  ...(
+    [
+      [
+        'NUL in line1',
+        { shippingAddress: address({ line1: '1 Main\u0000Street' }) },
+        'shippingAddress.line1',
+      ],
+      ['a newline in city', { shippingAddress: address({ city: 'Berlin\nMitte' }) }, 'shippingAddress.city'],
+      [
+        'a tab in postalCode',
+        { shippingAddress: address({ postalCode: '10\t115' }) },
+        'shippingAddress.postalCode',
+      ],
+      [
+        'a C1 control in line2',
+        { shippingAddress: address({ line2: 'Flat\u009b2' }) },
+        'shippingAddress.line2',
+      ],
+      [
+        'a right-to-left override in line1',
+        { shippingAddress: address({ line1: '1 \u202eteertS niaM' }) },
+        'shippingAddress.line1',
+      ],
+      [
+        'a bidi isolate in city',
+        { shippingAddress: address({ city: '\u2066Berlin\u2069' }) },
+        'shippingAddress.city',
+      ],
+      [
+        'a lone surrogate in line1',
+        { shippingAddress: address({ line1: '1 Main \ud800Street' }) },
+        'shippingAddress.line1',
+      ],
+      ['a lone surrogate in paymentToken', { paymentToken: 'tok_\udfffvisa' }, 'paymentToken'],
+      ['NUL in paymentToken', { paymentToken: 'tok_visa\u0000' }, 'paymentToken'],
+      ['a DEL in paymentToken', { paymentToken: 'tok\u007fvisa' }, 'paymentToken'],
+    ] as const
+  ).map(([name, overrides, path]): Case => ({
+    name,
+    body: order(overrides),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    issues: [[path, 'unsafeCharacters']],
+  })),
   {
     name: 'unknown top-level field',
     body: order({ coupon: 'FREE' }),

@@ -84,8 +84,18 @@ describe('optimistic concurrency of the event store', () => {
     const request = parsePlaceOrder(validOrder({ customerId }));
     if (E.isLeft(request)) throw request.left;
     const now = new Date().toISOString();
+    const prices = new Map(
+      request.right.items.map((line) => [line.sku, { unitPrice: line.unitPrice ?? 100, currency: 'EUR' }]),
+    );
     const decided = decide(
-      { type: 'PlaceOrder', orderId, placedAt: now, request: request.right },
+      {
+        type: 'PlaceOrder',
+        orderId,
+        placedAt: now,
+        request: request.right,
+        prices,
+        paymentMethod: { reference: 'pm1.test-reference' },
+      },
       undefined,
       { now },
     );

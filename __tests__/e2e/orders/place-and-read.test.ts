@@ -89,7 +89,7 @@ describe('POST /orders then read it back', () => {
     expect(response.body.events[0]?.metadata).toMatchObject({
       orderId: placed.orderId,
       correlationId: placed.orderId,
-      schemaVersion: 1,
+      schemaVersion: 2,
       eventId: expect.any(String),
     });
     expect((await api('GET', '/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV/events')).status).toBe(404);

@@ -25,7 +25,7 @@ describe('a saga step that crashes after its write', () => {
     'is retried after %s crashed, and nothing is done twice',
     async (step) => {
       await injectFault(`orderflow-local-${step}`);
-      const sku = await stockedSku(5);
+      const sku = await stockedSku(5, 1200);
       const orderId = await placeSagaOrder([{ sku, quantity: 2, unitPrice: 1200 }]);
       expect((await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 60_000)).status).toBe('CONFIRMED');
 

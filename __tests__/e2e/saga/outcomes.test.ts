@@ -8,8 +8,8 @@ const run = promisify(execFile);
 
 describe('OrderSaga through the offline API', () => {
   it('takes an order to CONFIRMED: stock down, payment captured = total', async () => {
-    const sku = await stockedSku(10);
-    const orderId = await placeSagaOrder([{ sku, quantity: 2, unitPrice: 1500 }]);
+    const sku = await stockedSku(10, 1500);
+    const orderId = await placeSagaOrder([{ sku, quantity: 2 }]);
     const view = await orderReaches(orderId, ['CONFIRMED', 'CANCELLED']);
     expect(view.status).toBe('CONFIRMED');
     expect(await stockOf(sku)).toEqual({ sku, available: 8, reserved: 0 });
@@ -57,8 +57,8 @@ describe('OrderSaga through the offline API', () => {
   );
 
   it('cancels OUT_OF_STOCK when one line of a multi-SKU order is short, reserving nothing', async () => {
-    const plenty = await stockedSku(10);
-    const short = await stockedSku(1);
+    const plenty = await stockedSku(10, 500);
+    const short = await stockedSku(1, 500);
     const orderId = await placeSagaOrder([
       { sku: plenty, quantity: 2, unitPrice: 500 },
       { sku: short, quantity: 2, unitPrice: 500 },
@@ -73,7 +73,7 @@ describe('OrderSaga through the offline API', () => {
   });
 
   it('cancels SHIPPING_UNAVAILABLE for an address no carrier serves, voiding the authorization', async () => {
-    const sku = await stockedSku(3);
+    const sku = await stockedSku(3, 2000);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 2000 }], {
       shippingAddress: { line1: 'McMurdo Station', city: 'Ross Island', postalCode: '96599', country: 'AQ' },
     });
@@ -87,7 +87,7 @@ describe('OrderSaga through the offline API', () => {
   });
 
   it('confirms tok_flaky after retries that the execution history shows (read with the AWS CLI)', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, 700);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 700 }], {
       paymentToken: 'tok_flaky',
     });
@@ -129,7 +129,7 @@ describe('OrderSaga through the offline API', () => {
   }, 90_000);
 
   it('starts one execution however often OrderPlaced is delivered', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, 900);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 900 }]);
     await orderReaches(orderId, ['CONFIRMED']);
     const stored = await api<{ events: { metadata: { type: string } }[] }>(

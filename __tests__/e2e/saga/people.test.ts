@@ -1,4 +1,5 @@
-import { api } from '../../support/api';
+import { bearer } from '../../../src/local/auth/dev-token';
+import { api, uniqueCustomer } from '../../support/api';
 import { ledgerOf, orderReaches, placeSagaOrder, stockedSku, stockOf } from '../../support/saga';
 
 /** Over the review threshold (100,000 minor units) on every stage. */
@@ -6,7 +7,7 @@ const LARGE = 150_000;
 
 describe('reviewers and customers in the saga', () => {
   it('waits for a reviewer over the threshold; approval confirms', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, LARGE);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: LARGE }]);
     await orderReaches(orderId, ['AWAITING_REVIEW']);
     const reviews = await api<{ items: { orderId: string; total: number }[] }>('GET', '/reviews');
@@ -24,7 +25,7 @@ describe('reviewers and customers in the saga', () => {
   });
 
   it('cancels REVIEW_REJECTED on rejection, voiding the payment and restoring stock', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, LARGE);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: LARGE }]);
     await orderReaches(orderId, ['AWAITING_REVIEW']);
     expect(
@@ -39,7 +40,7 @@ describe('reviewers and customers in the saga', () => {
   });
 
   it('cancels REVIEW_TIMEOUT when nobody reviews in time (8 s on the local stage)', async () => {
-    const sku = await stockedSku(1);
+    const sku = await stockedSku(1, LARGE);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: LARGE }]);
     await orderReaches(orderId, ['AWAITING_REVIEW']);
     expect(await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 40_000)).toMatchObject({
@@ -64,10 +65,13 @@ describe('reviewers and customers in the saga', () => {
   });
 
   it('lets the customer cancel before shipping: CUSTOMER_CANCELLED, stock back, nothing kept', async () => {
-    const sku = await stockedSku(2);
-    const orderId = await placeSagaOrder([{ sku, quantity: 2, unitPrice: LARGE / 2 + 1 }]);
+    const sku = await stockedSku(2, LARGE / 2 + 1);
+    const customerId = uniqueCustomer('canceller');
+    const orderId = await placeSagaOrder([{ sku, quantity: 2, unitPrice: LARGE / 2 + 1 }], { customerId });
     await orderReaches(orderId, ['AWAITING_REVIEW']);
-    const cancel = await api('POST', `/orders/${orderId}/cancel`);
+    const cancel = await api('POST', `/orders/${orderId}/cancel`, {
+      authorization: bearer({ role: 'customer', subject: customerId }),
+    });
     expect(cancel.status).toBe(202);
     expect(await orderReaches(orderId, ['CANCELLED'])).toMatchObject({
       cancellationReason: 'CUSTOMER_CANCELLED',
@@ -85,7 +89,7 @@ describe('reviewers and customers in the saga', () => {
   });
 
   it('refuses a customer cancel once the order is confirmed: 409 ORDER_NOT_CANCELLABLE', async () => {
-    const sku = await stockedSku(1);
+    const sku = await stockedSku(1, 100);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 100 }]);
     await orderReaches(orderId, ['CONFIRMED']);
     const cancel = await api('POST', `/orders/${orderId}/cancel`);

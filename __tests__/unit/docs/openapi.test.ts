@@ -441,6 +441,13 @@ describe(`${OPENAPI_FILE} agrees with the handlers and the domain`, () => {
       ['SKU-RED', { available: '5' }],
       ['SKU-RED', {}],
       ['SKU-RED', { available: 1, sku: 'SKU-RED' }],
+      ['SKU-RED', { available: 1, unitPrice: 1250, currency: 'EUR' }],
+      ['SKU-RED', { available: 1, unitPrice: 1_000_000, currency: 'JPY' }],
+      ['SKU-RED', { available: 1, unitPrice: 1_000_001, currency: 'EUR' }],
+      ['SKU-RED', { available: 1, unitPrice: 0, currency: 'EUR' }],
+      ['SKU-RED', { available: 1, unitPrice: 1250 }],
+      ['SKU-RED', { available: 1, currency: 'EUR' }],
+      ['SKU-RED', { available: 1, unitPrice: 1250, currency: 'eur' }],
       ['-SKU', { available: 1 }],
       ['A'.repeat(65), { available: 1 }],
       ['SKU RED', { available: 1 }],
@@ -454,10 +461,16 @@ describe(`${OPENAPI_FILE} agrees with the handlers and the domain`, () => {
     const appended: unknown[] = [];
     const store = { append: async (envelopes: unknown[]) => void appended.push(...envelopes) };
     const idempotency = { claim: async () => ({ claimed: true }) };
+    const catalogue = {
+      prices: async (skus: readonly string[]) =>
+        new Map(skus.map((sku) => [sku, { unitPrice: 1250, currency: 'EUR' }])),
+    };
     const response = await placeOrder(
       {
         store: store as unknown as EventStore,
         idempotency: idempotency as unknown as IdempotencyStore,
+        catalogue,
+        paymentMethods: { seal: () => 'pm1.sealed' },
         now: () => new Date('2026-11-26T09:30:00.000Z'),
         newId: () => '01JDQ3ZJ4X7V9G2K8M5N6P0R1S',
       },
@@ -474,9 +487,23 @@ describe(`${OPENAPI_FILE} agrees with the handlers and the domain`, () => {
   it('the order view and the stored envelopes the domain produces match OrderView and EventEnvelope', () => {
     const orderId = '01JDQ3ZJ4X7V9G2K8M5N6P0R1S';
     const at = '2026-11-26T09:30:00.000Z';
-    const events = decide({ type: 'PlaceOrder', orderId, placedAt: at, request: exampleOrder }, undefined, {
-      now: at,
-    });
+    const request = parsePlaceOrder(exampleOrder);
+    if (E.isLeft(request)) throw request.left;
+    const prices = new Map(
+      request.right.items.map((line) => [line.sku, { unitPrice: 1250, currency: 'EUR' }]),
+    );
+    const events = decide(
+      {
+        type: 'PlaceOrder',
+        orderId,
+        placedAt: at,
+        request: request.right,
+        prices,
+        paymentMethod: { reference: 'pm1.sealed' },
+      },
+      undefined,
+      { now: at },
+    );
     if (E.isLeft(events)) throw events.left;
     let n = 0;
     const envelopes = toEnvelopes(events.right, {

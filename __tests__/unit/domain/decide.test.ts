@@ -3,6 +3,7 @@ import {
   canCustomerCancel,
   CANCELLATION_REASONS,
   type CancellationReason,
+  CurrencyMismatchError,
   decide,
   InvalidTransitionError,
   type OrderCommand,
@@ -10,6 +11,8 @@ import {
   OrderNotFoundError,
   type OrderState,
   outstandingCompensation,
+  PriceChangedError,
+  SkuNotPricedError,
   ValidationError,
 } from '../../../src/domain/orders';
 import {
@@ -18,6 +21,7 @@ import {
   events,
   execute,
   ORDER_ID,
+  PAYMENT_METHOD,
   PLACED_AT,
   refusal,
   RESERVATIONS,
@@ -54,7 +58,7 @@ describe('PlaceOrder', () => {
           items: validRequest().items,
           currency: 'USD',
           total: TOTAL,
-          paymentToken: 'tok_approve',
+          paymentMethod: PAYMENT_METHOD,
           shippingAddress: validRequest().shippingAddress,
           placedAt: PLACED_AT,
         },
@@ -67,14 +71,27 @@ describe('PlaceOrder', () => {
     expect(state).toMatchObject({ status: 'PENDING', version: 1, total: TOTAL, placedAt: PLACED_AT });
   });
 
+  it('never records the payment token: OrderPlaced carries the reference it was given', () => {
+    const [placed] = events(cmd.place(), undefined);
+    expect(JSON.stringify(placed)).not.toContain(validRequest().paymentToken);
+  });
+
   it('is a no-op when the same order is placed again (a retry), even at another time', () => {
-    const retry: OrderCommand = {
-      type: 'PlaceOrder',
-      orderId: ORDER_ID,
-      placedAt: ctx.now,
-      request: validRequest(),
-    };
+    const retry: OrderCommand = { ...cmd.place(), placedAt: ctx.now } as OrderCommand;
     expect(events(retry, states.pending())).toEqual([]);
+  });
+
+  it('is a no-op for a retry after the catalogue changed: the order keeps the prices it was placed at', () => {
+    const repriced = new Map([
+      ['SKU-1', { unitPrice: 1300, currency: 'USD' }],
+      ['SKU-2', { unitPrice: 999, currency: 'USD' }],
+    ]);
+    expect(events(cmd.place(validRequest(), repriced), states.pending())).toEqual([]);
+    const unquoted = {
+      ...validRequest(),
+      items: validRequest().items.map(({ sku, quantity }) => ({ sku, quantity })),
+    };
+    expect(events(cmd.place(unquoted, new Map()), states.pending())).toEqual([]);
   });
 
   it('refuses a different order under an existing id', () => {
@@ -83,6 +100,98 @@ describe('PlaceOrder', () => {
       cmd.place({ ...validRequest(), items: [{ sku: 'SKU-1', quantity: 3, unitPrice: 1250 }] }),
       states.pending(),
     );
+  });
+});
+
+describe('PlaceOrder prices every line from the catalogue', () => {
+  const request = (items: { sku: string; quantity: number; unitPrice?: number }[], currency = 'USD') => ({
+    ...validRequest(),
+    currency,
+    items,
+  });
+
+  it('prices lines without a quoted price and records the catalogue prices and their total', () => {
+    const [placed] = events(
+      cmd.place(
+        request([
+          { sku: 'SKU-1', quantity: 2 },
+          { sku: 'SKU-2', quantity: 1, unitPrice: 999 },
+        ]),
+      ),
+      undefined,
+    );
+    expect(placed?.data).toMatchObject({
+      items: [
+        { sku: 'SKU-1', quantity: 2, unitPrice: 1250 },
+        { sku: 'SKU-2', quantity: 1, unitPrice: 999 },
+      ],
+      total: 3499,
+    });
+  });
+
+  it('refuses quoted prices that are not the catalogue’s: PriceChangedError naming each line and its price', () => {
+    const error = refusal(
+      cmd.place(
+        request([
+          { sku: 'SKU-1', quantity: 1000, unitPrice: 1 },
+          { sku: 'SKU-2', quantity: 1, unitPrice: 1000 },
+        ]),
+      ),
+      undefined,
+    );
+    expect(error).toBeInstanceOf(PriceChangedError);
+    expect(error.code).toBe('PRICE_CHANGED');
+    expect(error.details).toEqual([
+      {
+        path: 'items[0].unitPrice',
+        rule: 'priceChanged',
+        message: expect.stringContaining('12.50 USD'),
+        expected: 1250,
+      },
+      {
+        path: 'items[1].unitPrice',
+        rule: 'priceChanged',
+        message: expect.stringContaining('999'),
+        expected: 999,
+      },
+    ]);
+  });
+
+  it('refuses SKUs without a price, before anything else: SkuNotPricedError naming each line', () => {
+    const error = refusal(
+      cmd.place(
+        request([
+          { sku: 'SKU-1', quantity: 1, unitPrice: 1 },
+          { sku: 'SKU-9', quantity: 1 },
+        ]),
+      ),
+      undefined,
+    );
+    expect(error).toBeInstanceOf(SkuNotPricedError);
+    expect(error).toMatchObject({
+      code: 'SKU_NOT_PRICED',
+      details: [{ path: 'items[1].sku', rule: 'notPriced' }],
+    });
+  });
+
+  it('refuses an order in another currency than the SKUs’: CurrencyMismatchError naming the currency', () => {
+    const error = refusal(cmd.place(request([{ sku: 'SKU-1', quantity: 1 }], 'EUR')), undefined);
+    expect(error).toBeInstanceOf(CurrencyMismatchError);
+    expect(error.details).toEqual([
+      {
+        path: 'currency',
+        rule: 'currencyMismatch',
+        message: expect.stringContaining('USD'),
+        expected: 'USD',
+      },
+    ]);
+  });
+
+  it('refuses a catalogue total over the maximum', () => {
+    const prices = new Map([['SKU-1', { unitPrice: 1_000_000, currency: 'USD' }]]);
+    const error = refusal(cmd.place(request([{ sku: 'SKU-1', quantity: 11 }]), prices), undefined);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details).toMatchObject([{ path: 'items', rule: 'maxTotal' }]);
   });
 });
 
@@ -357,7 +466,7 @@ describe('terminal orders never change', () => {
     expectInvalidTransition(cmd.release(), confirmed);
   });
 
-  it.each(CANCELLATION_REASONS.filter((r) => r !== 'CUSTOMER_CANCELLED'))(
+  it.each(CANCELLATION_REASONS.filter((r) => r !== 'CUSTOMER_CANCELLED' && r !== 'OPERATOR_CANCELLED'))(
     'CONFIRMED refuses a saga CancelOrder (%s)',
     (reason) => expectInvalidTransition(cmd.cancel(reason), states.confirmed()),
   );
@@ -455,12 +564,21 @@ describe('cancellation', () => {
     expect(error).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', orderId: ORDER_ID, status });
   });
 
+  it('records an operator’s cancel as OPERATOR_CANCELLED, allowed and refused as a customer’s is', () => {
+    expect(execute(states.awaitingReview(), cmd.cancel('OPERATOR_CANCELLED')).events).toEqual([
+      { type: 'OrderCancelled', data: { orderId: ORDER_ID, reason: 'OPERATOR_CANCELLED' } },
+    ]);
+    expect(refusal(cmd.cancel('OPERATOR_CANCELLED'), states.scheduled())).toBeInstanceOf(
+      OrderNotCancellableError,
+    );
+  });
+
   it('canCustomerCancel is false for an order that does not exist or is cancelled', () => {
     expect(canCustomerCancel(undefined)).toBe(false);
     expect(canCustomerCancel(states.cancelled())).toBe(false);
   });
 
-  it.each(CANCELLATION_REASONS.filter((r) => r !== 'CUSTOMER_CANCELLED'))(
+  it.each(CANCELLATION_REASONS.filter((r) => r !== 'CUSTOMER_CANCELLED' && r !== 'OPERATOR_CANCELLED'))(
     'the saga may cancel after shipping was scheduled (%s)',
     (reason: CancellationReason) => {
       expect(execute(states.scheduled(), cmd.cancel(reason)).state).toMatchObject({

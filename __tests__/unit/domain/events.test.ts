@@ -12,16 +12,16 @@ import {
   type OrderEventType,
   ValidationError,
 } from '../../../src/domain/orders';
-import { ORDER_ID, PLACED_AT, RESERVATIONS, TOTAL, validRequest } from './fixtures';
+import { ORDER_ID, PLACED_AT, RESERVATIONS, PRICED_LINES, TOTAL, validRequest } from './fixtures';
 
 const samples: { [K in OrderEventType]: OrderEventData<K> } = {
   OrderPlaced: {
     orderId: ORDER_ID,
     customerId: 'cust-42',
-    items: validRequest().items,
+    items: PRICED_LINES,
     currency: 'USD',
     total: TOTAL,
-    paymentToken: 'tok_approve',
+    paymentMethod: { reference: 'pm1.sealed-reference' },
     shippingAddress: { ...validRequest().shippingAddress, line2: 'Apt 4' },
     placedAt: PLACED_AT,
   },

@@ -8,7 +8,9 @@ import {
   type OrderEvent,
   type OrderEventEnvelope,
   type OrderState,
+  type OrderLine,
   type PlaceOrderRequest,
+  type PriceList,
   toEnvelopes,
 } from '../../../src/domain/orders';
 
@@ -28,6 +30,7 @@ export const validBody = (): Record<string, unknown> => ({
   shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
 });
 
+/** A request as parsed; its lines quote the catalogue's prices (CATALOGUE). */
 export const validRequest = (): PlaceOrderRequest => ({
   customerId: 'cust-42',
   items: [
@@ -38,6 +41,25 @@ export const validRequest = (): PlaceOrderRequest => ({
   paymentToken: 'tok_approve',
   shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
 });
+
+/** The catalogue the tests' orders are priced from: SKU-1 at 1250 and SKU-2 at 999, in USD. */
+export const CATALOGUE: PriceList = new Map([
+  ['SKU-1', { unitPrice: 1250, currency: 'USD' }],
+  ['SKU-2', { unitPrice: 999, currency: 'USD' }],
+]);
+
+/** A price list with each line's own unit price, for requests that quote prices outside CATALOGUE. */
+export const pricesOf = (lines: readonly OrderLine[], currency = 'USD'): PriceList =>
+  new Map(lines.map((line) => [line.sku, { unitPrice: line.unitPrice, currency }]));
+
+/** What the handler seals the payment token into; the domain only carries it. */
+export const PAYMENT_METHOD = { reference: 'pm1.sealed-reference' };
+
+/** The lines of validRequest() as an order records them, priced. */
+export const PRICED_LINES: OrderLine[] = [
+  { sku: 'SKU-1', quantity: 2, unitPrice: 1250 },
+  { sku: 'SKU-2', quantity: 1, unitPrice: 999 },
+];
 
 export const TOTAL = 3499;
 export const RESERVATIONS = [
@@ -107,11 +129,13 @@ export const events = (command: OrderCommand, state: OrderState | undefined): Or
 };
 
 export const cmd = {
-  place: (request: PlaceOrderRequest = validRequest()): OrderCommand => ({
+  place: (request: PlaceOrderRequest = validRequest(), prices: PriceList = CATALOGUE): OrderCommand => ({
     type: 'PlaceOrder',
     orderId: ORDER_ID,
     placedAt: PLACED_AT,
     request,
+    prices,
+    paymentMethod: PAYMENT_METHOD,
   }),
   reserve: (reservations = RESERVATIONS): OrderCommand => ({
     type: 'RecordInventoryReserved',

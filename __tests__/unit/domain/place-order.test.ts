@@ -125,7 +125,6 @@ describe('parsePlaceOrder rejects', () => {
       [['items[0].quantity', 'max']],
     ],
     // unitPrice
-    ['a missing unitPrice', withoutItemField(1, 'unitPrice'), [['items[1].unitPrice', 'required']]],
     ['a string unitPrice', withItem(0, { unitPrice: '12.50' }), [['items[0].unitPrice', 'type']]],
     ['a major-unit unitPrice (12.5)', withItem(0, { unitPrice: 12.5 }), [['items[0].unitPrice', 'integer']]],
     ['a zero unitPrice', withItem(0, { unitPrice: 0 }), [['items[0].unitPrice', 'positive']]],
@@ -135,6 +134,61 @@ describe('parsePlaceOrder rejects', () => {
       withItem(0, { unitPrice: MAX_UNIT_PRICE_MINOR + 1, quantity: 1 }),
       [['items[0].unitPrice', 'max']],
     ],
+    // SKUs are compared as they are stored, in upper case
+    [
+      'one SKU twice in two cases',
+      set('items', [
+        { sku: 'abc-1', quantity: 1, unitPrice: 1 },
+        { sku: 'ABC-1', quantity: 1, unitPrice: 1 },
+      ]),
+      [['items[1].sku', 'duplicateSku']],
+    ],
+    // unsafe characters, in every free-text field (issue 12 item 12)
+    ...(
+      [
+        ['NUL', '\u0000'],
+        ['a line feed', '\n'],
+        ['a carriage return', '\r'],
+        ['a tab', '\t'],
+        ['DEL', '\u007f'],
+        ['a C1 control', '\u0085'],
+        ['a line separator', '\u2028'],
+        ['a right-to-left mark', '\u200f'],
+        ['a right-to-left override', '\u202e'],
+        ['a left-to-right embedding', '\u202a'],
+        ['a first-strong isolate', '\u2068'],
+        ['an Arabic letter mark', '\u061c'],
+        ['a lone high surrogate', '\ud83c'],
+        ['a lone low surrogate', '\udfe0'],
+      ] as const
+    ).flatMap(([name, character]): [string, Mutation, [string, string][]][] => [
+      [
+        `${name} in line1`,
+        withAddress({ line1: `1 Main${character}St` }),
+        [['shippingAddress.line1', 'unsafeCharacters']],
+      ],
+      [
+        `${name} in line2`,
+        withAddress({ line2: `Flat${character}` }),
+        [['shippingAddress.line2', 'unsafeCharacters']],
+      ],
+      [
+        `${name} in city`,
+        withAddress({ city: `${character}Springfield` }),
+        [['shippingAddress.city', 'unsafeCharacters']],
+      ],
+      [
+        `${name} in postalCode`,
+        withAddress({ postalCode: `12${character}345` }),
+        [['shippingAddress.postalCode', 'unsafeCharacters']],
+      ],
+      [
+        `${name} in paymentToken`,
+        set('paymentToken', `tok_${character}`),
+        [['paymentToken', 'unsafeCharacters']],
+      ],
+      [`${name} in a SKU`, withItem(0, { sku: `SKU${character}1` }), [['items[0].sku', 'unsafeCharacters']]],
+    ]),
     // total
     [
       'a total one minor unit above MAX_ORDER_TOTAL_MINOR',
@@ -333,12 +387,36 @@ describe('parsePlaceOrder accepts', () => {
     expect(accepted(set('customerId', 'aZ0_-')(validBody())).customerId).toBe('aZ0_-');
   });
 
-  it('lowercase SKUs, and SKUs that differ only in case (compared exactly)', () => {
+  it('lowercase SKUs, returned in upper case as they are stored', () => {
     const items = [
       { sku: 'abc-1', quantity: 1, unitPrice: 1 },
-      { sku: 'ABC-1', quantity: 1, unitPrice: 1 },
+      { sku: 'Def-2', quantity: 1 },
     ];
-    expect(accepted(set('items', items)(validBody())).items).toEqual(items);
+    expect(accepted(set('items', items)(validBody())).items).toEqual([
+      { sku: 'ABC-1', quantity: 1, unitPrice: 1 },
+      { sku: 'DEF-2', quantity: 1 },
+    ]);
+  });
+
+  it('lines without a unitPrice (the catalogue prices them), and a null one as none', () => {
+    const body = withItem(0, { unitPrice: null })(validBody()) as Body;
+    const request = accepted(withoutItemField(1, 'unitPrice')(body));
+    expect(request.items).toEqual([
+      { sku: 'SKU-1', quantity: 2 },
+      { sku: 'SKU-2', quantity: 1 },
+    ]);
+    expect(request.items.every((item) => !('unitPrice' in item))).toBe(true);
+  });
+
+  it('ordinary non-ASCII text: accents, other scripts, emoji', () => {
+    const address = {
+      line1: 'Straße 5 🏠',
+      line2: 'شقة ٤',
+      city: 'Zürich',
+      postalCode: '8001',
+      country: 'CH',
+    };
+    expect(accepted(set('shippingAddress', address)(validBody())).shippingAddress).toEqual(address);
   });
 
   it(`exactly ${L.items.maxItems} items`, () => {

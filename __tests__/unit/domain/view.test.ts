@@ -1,5 +1,5 @@
 import { type OrderView, toView } from '../../../src/domain/orders';
-import { cmd, execute, ORDER_ID, PLACED_AT, states, TOTAL, validRequest } from './fixtures';
+import { cmd, execute, ORDER_ID, PLACED_AT, states, PRICED_LINES, TOTAL } from './fixtures';
 
 describe('toView', () => {
   it('shows a live order with exactly the view fields', () => {
@@ -8,7 +8,7 @@ describe('toView', () => {
       orderId: ORDER_ID,
       customerId: 'cust-42',
       status: 'PAYMENT_AUTHORIZED',
-      items: validRequest().items,
+      items: PRICED_LINES,
       total: TOTAL,
       currency: 'USD',
       createdAt: state.createdAt,

@@ -59,16 +59,30 @@ const mockPayments = {
 };
 const mockSagaStarts: string[] = [];
 const mockReadModel = { put: async () => true };
+/** The catalogue prices every SKU at 1250 EUR (orderBody quotes that price). */
+const mockCatalogue = {
+  prices: async (skus: readonly string[]) =>
+    new Map(skus.map((sku) => [sku, { unitPrice: 1250, currency: 'EUR' }])),
+};
+const mockReferences = {
+  seal: (token: string) => `sealed:${token}`,
+  open: (reference: string) => reference.replace(/^sealed:/, ''),
+};
 
 jest.mock('../../../src/handlers/orders/dependencies', () => ({
   orderEventStore: () => mockStore,
   idempotencyStore: () => mockIdempotency,
   orderReadModel: () => mockReadModel,
+  paymentMethodReferences: () => mockReferences,
+}));
+jest.mock('../../../src/handlers/inventory/dependencies', () => ({
+  inventoryStore: () => mockCatalogue,
 }));
 jest.mock('../../../src/handlers/saga/dependencies', () => ({
   orderEventStore: () => mockStore,
   inventoryStore: () => mockInventory,
   paymentProvider: () => mockPayments,
+  paymentMethodReferences: () => mockReferences,
 }));
 jest.mock('../../../src/handlers/saga/saga-client', () => ({
   sagaClient: () => ({

@@ -54,6 +54,20 @@ describe('chaos invariants', () => {
     );
   });
 
+  it('flags an order not priced by the catalogue: another price, other lines, or a total that is not their sum', () => {
+    const prices = new Map([['A', 500]]);
+    const priced = { ...view, items: [{ sku: 'A', quantity: 2, unitPrice: 500 }] };
+    const broken = (o: OrderOutcome) => checkInvariants([o], stock, [], prices).map((v) => v.invariant);
+    expect(broken(outcome({ view: priced, folded: priced }))).toEqual([]);
+    const cheap = { ...view, items: [{ sku: 'A', quantity: 2, unitPrice: 1 }] };
+    expect(broken(outcome({ view: cheap, folded: cheap }))).toEqual(['priced']);
+    const more = { ...view, items: [{ sku: 'A', quantity: 3, unitPrice: 500 }] };
+    expect(broken(outcome({ view: more, folded: more }))).toEqual(['priced']);
+    expect(
+      broken(outcome({ total: 999, view: priced, folded: priced, ledger: { captured: 999, refunded: 0 } })),
+    ).toEqual(['priced']);
+  });
+
   it('flags stock left reserved or not conserved, money kept by a cancelled order, and gaps', () => {
     expect(
       checkInvariants([outcome()], new Map([['A', { initial: 10, available: 7, reserved: 1 }]])),

@@ -24,6 +24,15 @@ export class IdempotencyStore {
     private readonly ttlSeconds = DAY_SECONDS,
   ) {}
 
+  /** The live record of `id` (strongly consistent), or undefined when there is none or it expired. */
+  async find(id: string, now: Date): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    const record = Item as IdempotencyRecord | undefined;
+    return record && record.expiresAt >= Math.floor(now.getTime() / 1000) ? record : undefined;
+  }
+
   /** Claims `id` for this request, or returns the live record that claimed it first. */
   async claim(
     id: string,

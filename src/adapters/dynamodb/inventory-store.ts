@@ -1,5 +1,6 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -19,6 +20,7 @@ import {
   type ReservationOutcome,
   type ReservationStatus,
 } from '../../domain/inventory';
+import type { CataloguePrice, PriceList } from '../../domain/orders';
 
 export const skuKey = (sku: string): string => `sku#${sku}`;
 export const reservationKey = (orderId: string): string => `reservation#${orderId}`;
@@ -38,11 +40,27 @@ const isConflict = (error: TransactionCanceledException): boolean =>
 const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
 
+/** The stored price, when the SKU has one (`unitPrice` and `currency` are only ever written together). */
+const priceOf = (item: Record<string, unknown>): CataloguePrice | undefined =>
+  typeof item.unitPrice === 'number' && typeof item.currency === 'string'
+    ? { unitPrice: item.unitPrice, currency: item.currency }
+    : undefined;
+
 const toView = (item: Record<string, unknown>): InventoryView => ({
   sku: item.sku as string,
   available: item.available as number,
   reserved: item.reserved as number,
+  ...priceOf(item),
 });
+
+/** BatchGetItem takes at most this many keys per request. */
+const BATCH_GET_KEYS = 100;
+/** Rounds of retrying the keys DynamoDB left unprocessed (throttling) before giving up. */
+const MAX_BATCH_ROUNDS = 5;
+
+export class UnprocessedPriceReadError extends Error {
+  override readonly name = 'UnprocessedPriceReadError';
+}
 
 const toReservation = (item: Record<string, unknown>): Reservation => ({
   orderId: item.orderId as string,
@@ -52,8 +70,8 @@ const toReservation = (item: Record<string, unknown>): Reservation => ({
 });
 
 /**
- * Stock per SKU and the reservations orders hold, in one table keyed by `pk`:
- * `sku#<SKU>` `{sku, available, reserved, sold}` and `reservation#<orderId>` `{orderId, lines, status,
+ * Stock and catalogue prices per SKU and the reservations orders hold, in one table keyed by `pk`:
+ * `sku#<SKU>` `{sku, available, reserved, sold, unitPrice?, currency?}` and `reservation#<orderId>` `{orderId, lines, status,
  * updatedAt}`. Every change of a reservation and of the SKU counts it moves is ONE TransactWriteItems,
  * conditional on the reservation's status, so per SKU `available + reserved + sold` only changes by
  * `setStock`, no count goes negative, and a redelivered reserve, release or commit applies at most once.
@@ -86,20 +104,66 @@ export class InventoryStore {
   }
 
   /**
-   * Sets the SKU's available stock (an admin restock), creating the SKU with nothing reserved or sold if
-   * it is new. Reserved and sold stock are left as they are. Throws ValidationError for a SKU or an
-   * amount `parseStockLevel` would refuse.
+   * The catalogue prices of `skus` (the price port of placing an order): one strongly consistent batch
+   * read, so a price an operator just set is the one charged. SKUs never stocked or never priced are
+   * absent from the map.
    */
-  async setStock(sku: string, available: number): Promise<InventoryView> {
-    const level = parseStockLevel(sku, { available });
+  async prices(skus: readonly string[]): Promise<PriceList> {
+    const prices = new Map<string, CataloguePrice>();
+    const unique = [...new Set(skus)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] = unique
+        .slice(start, start + BATCH_GET_KEYS)
+        .map((sku) => ({ pk: skuKey(sku) }));
+      for (let round = 1; keys.length > 0; round += 1) {
+        if (round > MAX_BATCH_ROUNDS) {
+          throw new UnprocessedPriceReadError(`${keys.length} catalogue prices could not be read`);
+        }
+        if (round > 1) await backoff(round - 1);
+        const page = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'sku, unitPrice, currency',
+              },
+            },
+          }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          const price = priceOf(item);
+          if (price) prices.set(item.sku as string, price);
+        }
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return prices;
+  }
+
+  /**
+   * Sets the SKU's available stock (an admin restock), creating the SKU with nothing reserved or sold if
+   * it is new, and its catalogue price when `price` is given (kept as it is otherwise). Reserved and sold
+   * stock are left as they are. Throws ValidationError for a SKU, an amount or a price `parseStockLevel`
+   * would refuse.
+   */
+  async setStock(sku: string, available: number, price?: CataloguePrice): Promise<InventoryView> {
+    const level = parseStockLevel(sku, { available, ...price });
     if (E.isLeft(level)) throw level.left;
+    const checked = level.right;
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: skuKey(level.right.sku) },
-        UpdateExpression:
-          'SET sku = :sku, available = :a, reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero)',
-        ExpressionAttributeValues: { ':sku': level.right.sku, ':a': level.right.available, ':zero': 0 },
+        Key: { pk: skuKey(checked.sku) },
+        UpdateExpression: `SET sku = :sku, available = :a, reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero)${
+          checked.price ? ', unitPrice = :p, currency = :c' : ''
+        }`,
+        ExpressionAttributeValues: {
+          ':sku': checked.sku,
+          ':a': checked.available,
+          ':zero': 0,
+          ...(checked.price ? { ':p': checked.price.unitPrice, ':c': checked.price.currency } : {}),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

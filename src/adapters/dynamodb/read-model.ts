@@ -1,34 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderView } from '../../domain/orders';
+import type { OrderPageKey } from './page-token';
 
 export interface OrderPage {
   readonly items: OrderView[];
-  readonly nextToken?: string;
+  /** Where the next page starts; absent on the last page. */
+  readonly lastKey?: OrderPageKey;
 }
-
-export class InvalidPageTokenError extends Error {
-  override readonly name = 'InvalidPageTokenError';
-}
-
-const encodeToken = (key: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(key)).toString('base64url');
-
-const decodeToken = (token: string): Record<string, unknown> => {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    const valid =
-      typeof key === 'object' &&
-      key !== null &&
-      ['orderId', 'customerId', 'placedAt'].every(
-        (name) => typeof (key as Record<string, unknown>)[name] === 'string',
-      );
-    if (valid) return key as Record<string, unknown>;
-  } catch {
-    // falls through to the typed error
-  }
-  throw new InvalidPageTokenError('nextToken is not a token this API issued');
-};
 
 /** The query side: one item per order, written only by the projector. */
 export class ReadModel {
@@ -68,8 +47,8 @@ export class ReadModel {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: view }));
   }
 
-  /** A customer's orders, newest first. */
-  async listByCustomer(customerId: string, limit: number, nextToken?: string): Promise<OrderPage> {
+  /** A customer's orders, newest first, from `startKey` (a previous page's `lastKey`) on. */
+  async listByCustomer(customerId: string, limit: number, startKey?: OrderPageKey): Promise<OrderPage> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -78,12 +57,12 @@ export class ReadModel {
         ExpressionAttributeValues: { ':c': customerId },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: nextToken ? decodeToken(nextToken) : undefined,
+        ExclusiveStartKey: startKey ? { ...startKey } : undefined,
       }),
     );
     return {
       items: (page.Items ?? []) as OrderView[],
-      ...(page.LastEvaluatedKey ? { nextToken: encodeToken(page.LastEvaluatedKey) } : {}),
+      ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey as OrderPageKey } : {}),
     };
   }
 }

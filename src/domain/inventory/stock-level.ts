@@ -4,43 +4,48 @@ import {
   addIssue,
   checkInteger,
   checkNoUnknownFields,
-  checkString,
+  isMissing,
   isPlainObject,
   type Issues,
 } from '../shared/field-checks';
-import { PLACE_ORDER_LIMITS, PLACE_ORDER_PATTERNS } from '../orders/place-order';
+import { checkSku, SKU_LIMITS } from '../shared/sku';
+import { checkCurrency, MAX_UNIT_PRICE_MINOR } from '../orders/money';
+import type { CataloguePrice } from '../orders/pricing';
 
-/** What a client may see of a SKU's stock. `sold` stays internal. */
+export { checkSku } from '../shared/sku';
+
+/**
+ * What a client may see of a SKU: its stock and, once an operator priced it, its catalogue price
+ * (minor units of `currency`). `sold` stays internal.
+ */
 export interface InventoryView {
   readonly sku: string;
   readonly available: number;
   readonly reserved: number;
+  readonly unitPrice?: number;
+  readonly currency?: string;
 }
 
-/** The validated `PUT /inventory/{sku}`: the SKU's new available stock. */
+/**
+ * The validated `PUT /inventory/{sku}`: the SKU's new available stock and, when given, its new price.
+ * Without `price` the stored price (if any) is kept.
+ */
 export interface StockLevel {
   readonly sku: string;
   readonly available: number;
+  readonly price?: CataloguePrice;
 }
 
 /** Every limit the inventory enforces, exported so docs and tests cite them rather than copy them. */
 export const INVENTORY_LIMITS = {
   /** The same SKUs orders accept, so every orderable SKU can be stocked. */
-  sku: PLACE_ORDER_LIMITS.sku,
+  sku: SKU_LIMITS,
   available: { min: 0, max: 1_000_000 },
+  /** The unit prices orders accept. */
+  unitPriceMinor: { min: 1, max: MAX_UNIT_PRICE_MINOR },
 } as const;
 
-export const STOCK_LEVEL_FIELDS = ['available'] as const;
-
-const SKU_PATTERN_MESSAGE = 'must start with a letter or digit and contain only letters, digits and "-"';
-
-/** Checks a SKU (path `path`) against the rules orders apply to SKUs. */
-export const checkSku = (issues: Issues, path: string, value: unknown): string | undefined =>
-  checkString(issues, path, value, {
-    ...INVENTORY_LIMITS.sku,
-    pattern: PLACE_ORDER_PATTERNS.sku,
-    patternMessage: SKU_PATTERN_MESSAGE,
-  });
+export const STOCK_LEVEL_FIELDS = ['available', 'unitPrice', 'currency'] as const;
 
 /** Validates a SKU taken from a path (`/inventory/{sku}`); issues are reported at path `sku`. */
 export const parseSku = (value: unknown): E.Either<ValidationError, string> => {
@@ -50,9 +55,32 @@ export const parseSku = (value: unknown): E.Either<ValidationError, string> => {
 };
 
 /**
- * Validates an untrusted `PUT /inventory/{sku}`: the SKU from the path (reported at `sku`) and the body
- * `{available}` (an integer 0..1,000,000). Every violation is reported at once; unknown body fields are
- * refused (a body `{"sku": ...}` too: the SKU is the path's). Nothing is coerced: `"5"` is not a number.
+ * `unitPrice` and `currency` come together or not at all: a price means nothing without its currency,
+ * and a currency alone would silently re-denominate the stored price.
+ */
+const parsePrice = (issues: Issues, body: Record<string, unknown>): CataloguePrice | undefined => {
+  const hasPrice = !isMissing(body.unitPrice);
+  const hasCurrency = !isMissing(body.currency);
+  if (!hasPrice && !hasCurrency) return undefined;
+  if (!hasCurrency) addIssue(issues, 'currency', 'required', 'is required with unitPrice');
+  if (!hasPrice) addIssue(issues, 'unitPrice', 'required', 'is required with currency');
+  const unitPrice = hasPrice
+    ? checkInteger(issues, 'unitPrice', body.unitPrice, {
+        ...INVENTORY_LIMITS.unitPriceMinor,
+        minRule: 'positive',
+      })
+    : undefined;
+  const currency = hasCurrency ? checkCurrency(issues, 'currency', body.currency) : undefined;
+  return unitPrice === undefined || currency === undefined ? undefined : { unitPrice, currency };
+};
+
+/**
+ * Validates an untrusted `PUT /inventory/{sku}`: the SKU from the path (reported at `sku`, returned in
+ * upper case) and the body `{available, unitPrice?, currency?}`: an integer 0..1,000,000 of stock and,
+ * optionally, the catalogue price (an integer unit price of the orders' range, in an ISO 4217 currency
+ * with minor units, checked as an order's currency is). Every violation is reported at once; unknown
+ * body fields are refused (a body `{"sku": ...}` too: the SKU is the path's). Nothing is coerced: `"5"`
+ * is not a number.
  */
 export const parseStockLevel = (sku: unknown, body: unknown): E.Either<ValidationError, StockLevel> => {
   const issues: Issues = [];
@@ -62,9 +90,12 @@ export const parseStockLevel = (sku: unknown, body: unknown): E.Either<Validatio
     return E.left(new ValidationError(issues));
   }
   const available = checkInteger(issues, 'available', body.available, INVENTORY_LIMITS.available);
+  const price = parsePrice(issues, body);
   checkNoUnknownFields(issues, '', body, STOCK_LEVEL_FIELDS);
   if (issues.length > 0 || checkedSku === undefined || available === undefined) {
     return E.left(new ValidationError(issues));
   }
-  return E.right({ sku: checkedSku, available });
+  return E.right(
+    price === undefined ? { sku: checkedSku, available } : { sku: checkedSku, available, price },
+  );
 };

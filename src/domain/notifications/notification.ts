@@ -89,6 +89,7 @@ const REASON_TEXT: Record<CancellationReason, string> = {
   REVIEW_TIMEOUT: 'its review did not finish in time',
   SHIPPING_UNAVAILABLE: 'we cannot ship to the address given',
   CUSTOMER_CANCELLED: 'you asked us to cancel it',
+  OPERATOR_CANCELLED: 'our team cancelled it',
   SAGA_FAILED: 'it could not be processed',
 };
 

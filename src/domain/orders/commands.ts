@@ -1,6 +1,7 @@
-import type { CancellationReason } from './events';
+import type { CancellationReason, PaymentMethodRef } from './events';
 import type { SkuQuantity } from './order-values';
 import type { PlaceOrderRequest } from './place-order';
+import type { PriceList } from './pricing';
 
 /*
  * What can be asked of an order. `Record*` commands report a fact from another context (inventory,
@@ -8,11 +9,18 @@ import type { PlaceOrderRequest } from './place-order';
  * minor units.
  */
 
+/**
+ * `prices` are the catalogue's prices of the request's SKUs, read by the caller (the domain does no
+ * I/O). `paymentMethod` is what the order records instead of `request.paymentToken`: a reference
+ * only the payment step can turn back into the token (the caller seals it).
+ */
 export interface PlaceOrder {
   readonly type: 'PlaceOrder';
   readonly orderId: string;
   readonly placedAt: string;
   readonly request: PlaceOrderRequest;
+  readonly prices: PriceList;
+  readonly paymentMethod: PaymentMethodRef;
 }
 export interface RecordInventoryReserved {
   readonly type: 'RecordInventoryReserved';

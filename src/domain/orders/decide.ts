@@ -23,8 +23,10 @@ import type {
   RecordShipmentScheduled,
   RequestReview,
 } from './commands';
-import type { OrderEvent } from './events';
+import type { CancellationReason, OrderEvent } from './events';
 import { orderTotal, type SkuQuantity } from './order-values';
+import type { PlaceOrderRequest } from './place-order';
+import { priceLines } from './pricing';
 import { canonicalJson } from './request-hash';
 import { canCustomerCancel, isUnwinding, type OrderState, type OrderStatus, refundableAmount } from './state';
 
@@ -100,33 +102,46 @@ const canStepForward = (state: OrderState, from: readonly OrderStatus[]): boolea
   from.includes(state.status) && !isUnwinding(state);
 
 /**
- * A repeat of PlaceOrder for the same id is a retry if it asks for the same order (the time may differ
- * on a retry, so it is not compared); anything else reusing the id is refused.
+ * Prices the order from the catalogue (see `priceLines` for what is refused) and records it with the
+ * payment-method reference, never the token. A repeat of PlaceOrder for the same id is a retry if it asks
+ * for the same order (the time and the catalogue may differ on a retry, so neither is compared: the order
+ * keeps the prices it was placed at); anything else reusing the id is refused.
  */
 const placeOrder = (command: PlaceOrder, state: OrderState | undefined): Decision => {
-  const { orderId, placedAt, request } = command;
-  if (state !== undefined) {
-    const same =
-      state.customerId === request.customerId &&
-      state.currency === request.currency &&
-      canonicalJson(state.items) === canonicalJson(request.items) &&
-      canonicalJson(state.shippingAddress) === canonicalJson(request.shippingAddress);
-    return same ? alreadyDone : refuse(state, command);
-  }
+  const { orderId, placedAt, request, prices, paymentMethod } = command;
+  if (state !== undefined) return asksForSameOrder(state, request) ? alreadyDone : refuse(state, command);
+  const priced = priceLines(request.items, request.currency, prices);
+  if (E.isLeft(priced)) return priced;
   return emit({
     type: 'OrderPlaced',
     data: {
       orderId,
       customerId: request.customerId,
-      items: request.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      items: priced.right,
       currency: request.currency,
-      total: orderTotal(request.items),
-      paymentToken: request.paymentToken,
+      total: orderTotal(priced.right),
+      paymentMethod: { reference: paymentMethod.reference },
       shippingAddress: { ...request.shippingAddress },
       placedAt,
     },
   });
 };
+
+/** Same customer, currency, address and lines; a quoted unit price must be the one the order was placed at. */
+const asksForSameOrder = (state: OrderState, request: PlaceOrderRequest): boolean =>
+  state.customerId === request.customerId &&
+  state.currency === request.currency &&
+  canonicalJson(state.shippingAddress) === canonicalJson(request.shippingAddress) &&
+  state.items.length === request.items.length &&
+  request.items.every((line, i) => {
+    const placed = state.items[i];
+    return (
+      placed !== undefined &&
+      placed.sku === line.sku &&
+      placed.quantity === line.quantity &&
+      (line.unitPrice === undefined || line.unitPrice === placed.unitPrice)
+    );
+  });
 
 const recordInventoryReserved = (command: RecordInventoryReserved, state: OrderState): Decision => {
   if (state.reservations.length > 0) return alreadyDone;
@@ -269,9 +284,12 @@ const recordInventoryReleased = (command: RecordInventoryReleased, state: OrderS
   });
 };
 
+/** Cancellations a person asks for through the API (not the saga's own): refused once shipping is scheduled. */
+const REQUESTED_CANCELLATIONS: readonly CancellationReason[] = ['CUSTOMER_CANCELLED', 'OPERATOR_CANCELLED'];
+
 const cancelOrder = (command: CancelOrder, state: OrderState): Decision => {
   if (state.status === 'CANCELLED') return alreadyDone;
-  if (command.reason === 'CUSTOMER_CANCELLED' && !canCustomerCancel(state)) {
+  if (REQUESTED_CANCELLATIONS.includes(command.reason) && !canCustomerCancel(state)) {
     return E.left(new OrderNotCancellableError(state.orderId, state.status));
   }
   if (state.status === 'CONFIRMED') return refuse(state, command);

@@ -21,6 +21,7 @@ export const CANCELLATION_REASONS = [
   'REVIEW_TIMEOUT',
   'SHIPPING_UNAVAILABLE',
   'CUSTOMER_CANCELLED',
+  'OPERATOR_CANCELLED',
   'SAGA_FAILED',
 ] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
@@ -32,21 +33,33 @@ export const CancellationReason = t.keyof(
 const event = <P extends t.Props>(name: string, props: P) => t.readonly(t.type(props), name);
 
 /**
- * Carries the payment token because the saga authorizes payment after the order is stored and the event
- * is all it receives. Acceptable here only because tokens are the payment simulator's test tokens (like
- * a card processor's test cards); a real deployment would store the provider's payment-method id, never
- * card data. Read models and views never copy it.
+ * How an order will be paid, without the payment token itself: `reference` is opaque outside the
+ * payment step (offline and in the cloud, the token sealed with the stack's secret and bound to the
+ * order), so the event store, the bus, its archive and every log that copies events carry no token.
  */
-export const OrderPlacedData = event('OrderPlacedData', {
-  orderId: NonEmptyString,
-  customerId: NonEmptyString,
-  items: t.readonlyArray(OrderLine),
-  currency: CurrencyCode,
-  total: PositiveInteger,
-  paymentToken: NonEmptyString,
-  shippingAddress: ShippingAddress,
-  placedAt: IsoDateTime,
-});
+export const PaymentMethodRef = t.readonly(t.type({ reference: NonEmptyString }), 'PaymentMethodRef');
+export type PaymentMethodRef = t.TypeOf<typeof PaymentMethodRef>;
+
+/**
+ * `items` carry the catalogue's unit prices at the time of the order; `total` is their sum.
+ * `paymentMethod` is absent only from events of schema version 1, which carried the raw `paymentToken`
+ * instead (still decoded, for streams written before the change; the payment step reads either).
+ */
+export const OrderPlacedData = t.readonly(
+  t.intersection([
+    t.type({
+      orderId: NonEmptyString,
+      customerId: NonEmptyString,
+      items: t.readonlyArray(OrderLine),
+      currency: CurrencyCode,
+      total: PositiveInteger,
+      shippingAddress: ShippingAddress,
+      placedAt: IsoDateTime,
+    }),
+    t.partial({ paymentMethod: PaymentMethodRef }),
+  ]),
+  'OrderPlacedData',
+);
 export type OrderPlacedData = t.TypeOf<typeof OrderPlacedData>;
 
 export const InventoryReservedData = event('InventoryReservedData', {
@@ -166,9 +179,11 @@ export const eventDataCodecs = {
 } as const satisfies Record<OrderEventType, t.Mixed>;
 
 /** Version of each event's `data` shape, written to `metadata.schemaVersion`. */
-export const EVENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = Object.fromEntries(
-  ORDER_EVENT_TYPES.map((type) => [type, 1]),
-) as Record<OrderEventType, number>;
+export const EVENT_SCHEMA_VERSIONS: Readonly<Record<OrderEventType, number>> = {
+  ...(Object.fromEntries(ORDER_EVENT_TYPES.map((type) => [type, 1])) as Record<OrderEventType, number>),
+  // 2: `paymentMethod` (a sealed reference) replaced the raw `paymentToken`; prices are the catalogue's.
+  OrderPlaced: 2,
+};
 
 /** EventBridge `source` per event: `orderflow.<bounded context that owns the fact>`. */
 export const EVENT_SOURCES: Readonly<Record<OrderEventType, string>> = {

@@ -15,6 +15,8 @@ export { issuesFromDecodeErrors } from '../shared/io-ts-issues';
 export * from './money';
 export * from './order-values';
 export * from './place-order';
+export * from './pricing';
+export * from './redaction';
 export * from './events';
 export * from './order-envelopes';
 export * from './commands';

@@ -1,4 +1,5 @@
 import { code as lookupCurrency } from 'currency-codes';
+import { addIssue, checkString, type Issues } from '../shared/field-checks';
 
 /*
  * Money is an integer count of the currency's minor unit (cents for USD, yen for JPY, fils for BHD)
@@ -60,4 +61,36 @@ export const formatMinor = (amountMinor: number, currency: string): string => {
   if (digits === 0) return `${sign}${abs} ${currency}`;
   const scale = 10 ** digits;
   return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, '0')} ${currency}`;
+};
+
+/** The shape of a currency code; whether it is a current ISO 4217 code is checked separately (rule `currency`). */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
+/**
+ * Checks a currency an amount can be given in (an order's, a catalogue price's): 3 uppercase letters
+ * (rule `pattern`), a current ISO 4217 code (`currency`) with minor units (`currencyMinorUnits`).
+ * Length is left to the pattern, which already says "3 uppercase letters": one issue, not three.
+ */
+export const checkCurrency = (issues: Issues, path: string, value: unknown): string | undefined => {
+  const currency = checkString(issues, path, value, {
+    minLength: 1,
+    maxLength: Number.POSITIVE_INFINITY,
+    pattern: CURRENCY_PATTERN,
+    patternMessage: 'must be 3 uppercase letters',
+  });
+  if (currency === undefined) return undefined;
+  if (!isKnownCurrency(currency)) {
+    addIssue(issues, path, 'currency', 'must be an active ISO 4217 currency code');
+    return undefined;
+  }
+  if (!hasMinorUnits(currency)) {
+    addIssue(
+      issues,
+      path,
+      'currencyMinorUnits',
+      'has no minor unit (ISO 4217 "N.A.") and cannot price an order',
+    );
+    return undefined;
+  }
+  return currency;
 };

@@ -9,13 +9,25 @@ import {
   isPlainObject,
   type Issues,
 } from '../shared/field-checks';
-import { hasMinorUnits, isKnownCurrency, MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from './money';
-import { orderTotal, type OrderLine, type ShippingAddress } from './order-values';
+import { checkSku, SKU_LIMITS, SKU_PATTERN } from '../shared/sku';
+import { checkCurrency, CURRENCY_PATTERN, MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from './money';
+import { orderTotal, type ShippingAddress } from './order-values';
+
+/**
+ * A line as the client asks for it. `unitPrice` is optional: the catalogue prices every line; a client
+ * that sends one states the price it showed the customer, and the order is refused if the catalogue's
+ * differs (PRICE_CHANGED) rather than charged at a price nobody agreed to.
+ */
+export interface RequestedLine {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly unitPrice?: number;
+}
 
 /** The validated body of `POST /orders`. Amounts are integer minor units of `currency`. */
 export interface PlaceOrderRequest {
   readonly customerId: string;
-  readonly items: readonly OrderLine[];
+  readonly items: readonly RequestedLine[];
   readonly currency: string;
   readonly paymentToken: string;
   readonly shippingAddress: ShippingAddress;
@@ -25,7 +37,7 @@ export interface PlaceOrderRequest {
 export const PLACE_ORDER_LIMITS = {
   customerId: { minLength: 1, maxLength: 64 },
   items: { minItems: 1, maxItems: 50 },
-  sku: { minLength: 1, maxLength: 64 },
+  sku: SKU_LIMITS,
   quantity: { min: 1, max: 1000 },
   unitPriceMinor: { min: 1, max: MAX_UNIT_PRICE_MINOR },
   paymentToken: { minLength: 1, maxLength: 128 },
@@ -39,9 +51,10 @@ export const PLACE_ORDER_LIMITS = {
 
 export const PLACE_ORDER_PATTERNS = {
   customerId: /^[A-Za-z0-9_-]+$/,
-  sku: /^[A-Z0-9][A-Z0-9-]*$/i,
+  /** Letters in either case; SKUs are stored in upper case. */
+  sku: SKU_PATTERN,
   /** Shape only; whether the code is a current ISO 4217 currency is checked separately (rule `currency`). */
-  currency: /^[A-Z]{3}$/,
+  currency: CURRENCY_PATTERN,
   /** ISO 3166-1 alpha-2 shape; the code itself is not looked up. */
   country: /^[A-Z]{2}$/,
 } as const;
@@ -59,7 +72,9 @@ export const SHIPPING_ADDRESS_FIELDS = ['line1', 'line2', 'city', 'postalCode', 
 /**
  * Validates an untrusted `POST /orders` body. Reports every violation at once, in a stable order
  * (field order of the body, then cross-field rules), each as a FieldIssue with a stable rule id.
- * Nothing is trimmed or coerced: `" 5"` is not a number and `" "` is a valid-length string.
+ * Nothing is trimmed or coerced: `" 5"` is not a number and `" "` is a valid-length string. SKUs are
+ * returned in upper case; no text field may hold control or bidirectional formatting characters.
+ * Prices are not known here: the catalogue prices the lines when the order is decided.
  *
  * Unknown fields are rejected at every level, not only at the top: a misspelt optional field
  * (`line_2`) would otherwise be dropped without anyone noticing.
@@ -79,7 +94,7 @@ export const parsePlaceOrder = (input: unknown): E.Either<ValidationError, Place
     patternMessage: 'may contain only letters, digits, "_" and "-"',
   });
   const items = parseItems(issues, input.items);
-  const currency = parseCurrency(issues, input.currency);
+  const currency = checkCurrency(issues, 'currency', input.currency);
   const paymentToken = checkString(issues, 'paymentToken', input.paymentToken, L.paymentToken);
   const shippingAddress = parseShippingAddress(issues, input.shippingAddress);
   checkNoUnknownFields(issues, '', input, PLACE_ORDER_FIELDS);
@@ -97,7 +112,7 @@ export const parsePlaceOrder = (input: unknown): E.Either<ValidationError, Place
   return E.right({ customerId, items, currency, paymentToken, shippingAddress });
 };
 
-const parseItems = (issues: Issues, value: unknown): OrderLine[] | undefined => {
+const parseItems = (issues: Issues, value: unknown): RequestedLine[] | undefined => {
   const { minItems, maxItems } = PLACE_ORDER_LIMITS.items;
   if (isMissing(value)) {
     addIssue(issues, 'items', 'required', 'is required');
@@ -121,18 +136,22 @@ const parseItems = (issues: Issues, value: unknown): OrderLine[] | undefined => 
   const before = issues.length;
   const firstIndexOfSku = new Map<string, number>();
   const lines = value.map((item, i) => {
-    const { line, sku } = parseLine(issues, `items[${i}]`, item);
-    // Compared exactly (case-sensitive), as the inventory keys SKUs; only SKUs valid on their own count.
-    if (sku !== undefined) {
-      const first = firstIndexOfSku.get(sku);
-      if (first === undefined) firstIndexOfSku.set(sku, i);
+    const line = parseLine(issues, `items[${i}]`, item);
+    // Compared in upper case, as SKUs are stored; only SKUs valid on their own count.
+    if (line.sku !== undefined) {
+      const first = firstIndexOfSku.get(line.sku);
+      if (first === undefined) firstIndexOfSku.set(line.sku, i);
       else addIssue(issues, `items[${i}].sku`, 'duplicateSku', `repeats the SKU of items[${first}]`);
     }
-    return line;
+    return line.line;
   });
 
-  const pricedLines = lines.filter((line): line is OrderLine => line !== undefined);
-  const total = orderTotal(pricedLines);
+  // Quoted prices the catalogue would have to match already put the order over the cap: no catalogue
+  // lookup can make that order acceptable. (The catalogue total is checked again when pricing.)
+  const quoted = lines.flatMap((line) =>
+    line?.unitPrice === undefined ? [] : [{ quantity: line.quantity, unitPrice: line.unitPrice }],
+  );
+  const total = orderTotal(quoted);
   if (total > MAX_ORDER_TOTAL_MINOR) {
     addIssue(
       issues,
@@ -141,60 +160,32 @@ const parseItems = (issues: Issues, value: unknown): OrderLine[] | undefined => 
       `order total ${total} exceeds the maximum of ${MAX_ORDER_TOTAL_MINOR} (minor units of the currency)`,
     );
   }
-  return issues.length === before ? pricedLines : undefined;
+  const valid = lines.filter((line): line is RequestedLine => line !== undefined);
+  return issues.length === before ? valid : undefined;
 };
 
 const parseLine = (
   issues: Issues,
   path: string,
   value: unknown,
-): { line: OrderLine | undefined; sku: string | undefined } => {
+): { line: RequestedLine | undefined; sku: string | undefined } => {
   if (!isPlainObject(value)) {
     addIssue(issues, path, isMissing(value) ? 'required' : 'type', 'must be an object');
     return { line: undefined, sku: undefined };
   }
   const L = PLACE_ORDER_LIMITS;
-  const sku = checkString(issues, `${path}.sku`, value.sku, {
-    ...L.sku,
-    pattern: PLACE_ORDER_PATTERNS.sku,
-    patternMessage: 'must start with a letter or digit and contain only letters, digits and "-"',
-  });
+  const sku = checkSku(issues, `${path}.sku`, value.sku);
   const quantity = checkInteger(issues, `${path}.quantity`, value.quantity, L.quantity);
-  const unitPrice = checkInteger(issues, `${path}.unitPrice`, value.unitPrice, {
-    ...L.unitPriceMinor,
-    minRule: 'positive',
-  });
+  const quotesPrice = !isMissing(value.unitPrice);
+  const unitPrice = quotesPrice
+    ? checkInteger(issues, `${path}.unitPrice`, value.unitPrice, { ...L.unitPriceMinor, minRule: 'positive' })
+    : undefined;
   checkNoUnknownFields(issues, path, value, ORDER_LINE_FIELDS);
-  const line =
-    sku === undefined || quantity === undefined || unitPrice === undefined
-      ? undefined
-      : { sku, quantity, unitPrice };
-  return { line, sku };
-};
-
-// Length is left to the pattern, which already says "3 uppercase letters": one issue, not three.
-const parseCurrency = (issues: Issues, value: unknown): string | undefined => {
-  const currency = checkString(issues, 'currency', value, {
-    minLength: 1,
-    maxLength: Number.POSITIVE_INFINITY,
-    pattern: PLACE_ORDER_PATTERNS.currency,
-    patternMessage: 'must be 3 uppercase letters',
-  });
-  if (currency === undefined) return undefined;
-  if (!isKnownCurrency(currency)) {
-    addIssue(issues, 'currency', 'currency', 'must be an active ISO 4217 currency code');
-    return undefined;
+  if (sku === undefined || quantity === undefined || (quotesPrice && unitPrice === undefined)) {
+    return { line: undefined, sku };
   }
-  if (!hasMinorUnits(currency)) {
-    addIssue(
-      issues,
-      'currency',
-      'currencyMinorUnits',
-      'has no minor unit (ISO 4217 "N.A.") and cannot price an order',
-    );
-    return undefined;
-  }
-  return currency;
+  // An absent price stays absent (no `undefined` key), like line2 below.
+  return { line: unitPrice === undefined ? { sku, quantity } : { sku, quantity, unitPrice }, sku };
 };
 
 const parseShippingAddress = (issues: Issues, value: unknown): ShippingAddress | undefined => {

@@ -8,6 +8,11 @@ export interface FieldIssue {
   readonly path: string;
   readonly rule: string;
   readonly message: string;
+  /**
+   * The one value the rule wants, when there is exactly one a client can use as it is: the catalogue's
+   * current unit price for `priceChanged`, the SKU's currency for `currencyMismatch`. Absent otherwise.
+   */
+  readonly expected?: string | number;
 }
 
 export abstract class DomainError extends Error {

@@ -30,6 +30,14 @@ export interface StringRules {
   readonly patternMessage?: string;
 }
 
+/**
+ * Characters no text field accepts: C0 and C1 controls (NUL, tab, newline, DEL...), the line and paragraph
+ * separators, the bidirectional formatting characters (LRM/RLM/ALM, embeddings, overrides, isolates), and
+ * unpaired UTF-16 surrogates. Each can make stored text render differently from what it is (an address
+ * that reads backwards, a log line split in two) or break a downstream encoder.
+ */
+export const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/u;
+
 export const checkString = (
   issues: Issues,
   path: string,
@@ -57,8 +65,16 @@ export const checkString = (
   if (length > rules.maxLength) {
     addIssue(issues, path, 'maxLength', `must be at most ${rules.maxLength} characters`);
   }
-  // An empty string trivially fails any pattern; minLength already says what is wrong.
-  if (rules.pattern && length > 0 && !rules.pattern.test(value)) {
+  if (UNSAFE_CHARACTERS.test(value)) {
+    addIssue(
+      issues,
+      path,
+      'unsafeCharacters',
+      'must not contain control characters, bidirectional formatting characters or unpaired surrogates',
+    );
+  } else if (rules.pattern && length > 0 && !rules.pattern.test(value)) {
+    // An empty string trivially fails any pattern; minLength already says what is wrong. A pattern
+    // failure caused by an unsafe character is not reported twice.
     addIssue(issues, path, 'pattern', rules.patternMessage ?? `must match ${rules.pattern.source}`);
   }
   return issues.length === before ? value : undefined;

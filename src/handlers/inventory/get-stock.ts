@@ -3,7 +3,7 @@ import { parseSku, SkuNotFoundError } from '../../domain/inventory';
 import { jsonApi } from '../http/json-api';
 import { inventoryStore } from './dependencies';
 
-/** `GET /inventory/{sku}`: 200 `{sku, available, reserved}`, or 404 SKU_NOT_FOUND. */
+/** `GET /inventory/{sku}`: 200 `{sku, available, reserved, unitPrice?, currency?}`, or 404 SKU_NOT_FOUND. */
 export const handler = jsonApi(
   async (request) => {
     const sku = parseSku(request.path.sku);

@@ -8,25 +8,32 @@ import { sagaClient } from '../saga/saga-client';
 import { requireOrderId } from './order-id';
 
 /**
- * POST /orders/{orderId}/cancel: records the customer's cancellation (the domain refuses it once
- * shipping is scheduled: 409 ORDER_NOT_CANCELLABLE). The saga notices at its next step and
- * compensates; a saga waiting for a reviewer is woken now rather than at its timeout.
+ * POST /orders/{orderId}/cancel: records the cancellation, as the customer's own (CUSTOMER_CANCELLED) or,
+ * when an operator asks, as OPERATOR_CANCELLED, so notifications, metrics and audits say who decided
+ * (the domain refuses either once shipping is scheduled: 409 ORDER_NOT_CANCELLABLE). The saga notices
+ * at its next step and compensates; a saga waiting for a reviewer is woken now rather than at its timeout.
  */
 export const handler = jsonApi(
   async (request) => {
     const orderId = requireOrderId(request.path.orderId);
+    const byOperator = isOperator(request.caller);
     // Only a customer's cancel needs the owner, so an operator's costs no extra read.
-    if (!isOperator(request.caller))
+    if (!byOperator)
       requireVisibleOrder(request.caller, orderId, ownerOf(await orderEventStore().load(orderId)));
     const { state } = await record(
       orderEventStore(),
-      { type: 'CancelOrder', orderId, reason: 'CUSTOMER_CANCELLED' },
+      { type: 'CancelOrder', orderId, reason: byOperator ? 'OPERATOR_CANCELLED' : 'CUSTOMER_CANCELLED' },
       `api:${request.requestId}`,
     );
     const review = await reviewsStore().get(orderId);
     if (
       review?.status === 'PENDING' &&
-      (await reviewsStore().decide(orderId, 'REJECTED', 'customer', new Date().toISOString()))
+      (await reviewsStore().decide(
+        orderId,
+        'REJECTED',
+        byOperator ? 'operator' : 'customer',
+        new Date().toISOString(),
+      ))
     ) {
       const error = new OrderCancelledError(orderId);
       await sagaClient().fail(review.taskToken, error.name, error.message);

@@ -1,8 +1,8 @@
-import { InvalidPageTokenError } from '../../adapters/dynamodb/read-model';
+import { InvalidPageTokenError, type OrderPageKey } from '../../adapters/dynamodb/page-token';
 import { requireActingFor } from '../../domain/shared/access';
 import { ValidationError, type FieldIssue } from '../../domain/shared/errors';
 import { jsonApi } from '../http/json-api';
-import { orderReadModel } from './dependencies';
+import { orderReadModel, pageTokens } from './dependencies';
 
 export const LIST_LIMITS = { default: 20, max: 100 } as const;
 const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -22,18 +22,30 @@ function parseQuery(query: Readonly<Record<string, string | undefined>>) {
   return { customerId: customerId as string, limit, nextToken: query.nextToken };
 }
 
+/** The key a `nextToken` stands for; 400 on `nextToken` for any token not issued for this customer's list. */
+function startKeyOf(nextToken: string | undefined, customerId: string): OrderPageKey | undefined {
+  if (nextToken === undefined || nextToken === '') return undefined;
+  try {
+    return pageTokens().read(nextToken, customerId);
+  } catch (error) {
+    if (!(error instanceof InvalidPageTokenError)) throw error;
+    throw new ValidationError([{ path: 'nextToken', rule: 'token', message: error.message }]);
+  }
+}
+
+/** GET /orders?customerId=&limit=&nextToken=: a customer's orders, newest first, with signed page tokens. */
 export const handler = jsonApi(
   async (request) => {
     const { customerId, limit, nextToken } = parseQuery(request.query);
     requireActingFor(request.caller, customerId);
-    try {
-      return { status: 200, body: await orderReadModel().listByCustomer(customerId, limit, nextToken) };
-    } catch (error) {
-      if (error instanceof InvalidPageTokenError) {
-        throw new ValidationError([{ path: 'nextToken', rule: 'token', message: error.message }]);
-      }
-      throw error;
-    }
+    const page = await orderReadModel().listByCustomer(customerId, limit, startKeyOf(nextToken, customerId));
+    return {
+      status: 200,
+      body: {
+        items: page.items,
+        ...(page.lastKey ? { nextToken: pageTokens().issue(page.lastKey) } : {}),
+      },
+    };
   },
   { withBody: false },
 );

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import * as steps from './steps';
-import { inventoryStore, orderEventStore, paymentProvider } from './dependencies';
+import { inventoryStore, orderEventStore, paymentMethodReferences, paymentProvider } from './dependencies';
 import { logger, observability } from '../observability';
 
 /*
@@ -12,6 +12,8 @@ const deps = (): steps.StepDeps => ({
   store: orderEventStore(),
   inventory: inventoryStore(),
   payments: paymentProvider(),
+  // Opened lazily: only AuthorizePayment needs it, and only its function has the secret.
+  paymentMethods: { open: (reference, orderId) => paymentMethodReferences().open(reference, orderId) },
 });
 
 const step = <I, O>(name: string, run: (deps: steps.StepDeps, input: I) => Promise<O>) =>

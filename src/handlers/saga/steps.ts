@@ -8,6 +8,7 @@ import {
 } from '../../domain/orders';
 import { OutOfStockError } from '../../domain/inventory';
 import { PaymentDeclinedError } from '../../adapters/payments/payment-provider';
+import { UnreadablePaymentMethodError } from '../../adapters/payments/payment-method-reference';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
@@ -25,6 +26,8 @@ export interface StepDeps {
   readonly store: EventStore;
   readonly inventory: InventoryStore;
   readonly payments: PaymentProvider;
+  /** Turns the payment-method reference OrderPlaced records back into the token, for this order only. */
+  readonly paymentMethods: { open(reference: string, orderId: string): string };
 }
 
 export interface StepInput {
@@ -94,8 +97,8 @@ export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
   refuseCancelled(order);
   if (order.authorizationId !== undefined) return { total: order.total };
   const placed = (await deps.store.load(orderId)).find((event) => event.metadata.type === 'OrderPlaced');
-  const token = (placed?.data as { paymentToken?: string } | undefined)?.paymentToken ?? '';
   try {
+    const token = paymentTokenOf(deps, orderId, placed?.data);
     const authorization = await timedPaymentCall('authorize', () =>
       deps.payments.authorize({
         orderId,
@@ -133,6 +136,33 @@ export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
     throw error;
   }
   return { total: order.total };
+}
+
+/**
+ * The token to authorize with: opened from the order's payment-method reference, or, for an order
+ * recorded before references existed (OrderPlaced schema version 1), its raw `paymentToken`. A reference
+ * this stack cannot open (another stack's, or sealed under a rotated secret) declines the payment: the
+ * money cannot be taken, so the order is cancelled like any other decline.
+ */
+function paymentTokenOf(deps: StepDeps, orderId: string, data: unknown): string {
+  const { paymentMethod, paymentToken } = (data ?? {}) as {
+    paymentMethod?: { reference?: unknown };
+    paymentToken?: unknown;
+  };
+  if (typeof paymentMethod?.reference === 'string') {
+    try {
+      return deps.paymentMethods.open(paymentMethod.reference, orderId);
+    } catch (error) {
+      if (!(error instanceof UnreadablePaymentMethodError)) throw error;
+      throw new PaymentDeclinedError(
+        'authorize',
+        'payment_method_unreadable',
+        'unreadable_reference',
+        error.message,
+      );
+    }
+  }
+  return typeof paymentToken === 'string' ? paymentToken : '';
 }
 
 export async function confirmOrder(

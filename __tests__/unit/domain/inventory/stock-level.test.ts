@@ -101,16 +101,74 @@ describe('parseStockLevel accepts', () => {
   it.each([
     ['zero', 'SKU-1', 0],
     ['the maximum', 'SKU-1', max],
-    ['a lower-case sku (kept as sent: SKUs are case-sensitive keys)', 'sku-red', 7],
     ['a 64-character sku', 'S'.repeat(64), 1],
   ])('%s', (_name, sku, available) => {
     expect(accepted(sku, { available })).toEqual({ sku, available });
   });
+
+  it('a lower-case sku, returned in upper case (SKUs are stored upper case)', () => {
+    expect(accepted('sku-red', { available: 7 })).toEqual({ sku: 'SKU-RED', available: 7 });
+  });
+
+  it.each([
+    ['a price', { available: 3, unitPrice: 1250, currency: 'EUR' }, { unitPrice: 1250, currency: 'EUR' }],
+    ['the lowest price', { available: 0, unitPrice: 1, currency: 'JPY' }, { unitPrice: 1, currency: 'JPY' }],
+    [
+      'the highest price',
+      { available: 0, unitPrice: 1_000_000, currency: 'BHD' },
+      { unitPrice: 1_000_000, currency: 'BHD' },
+    ],
+  ])('%s with its currency', (_name, body, price) => {
+    expect(accepted('SKU-1', body)).toEqual({ sku: 'SKU-1', available: body.available, price });
+  });
+
+  it('no price at all (a restock keeps the stored one)', () => {
+    expect(accepted('SKU-1', { available: 3 })).not.toHaveProperty('price');
+    expect(accepted('SKU-1', { available: 3, unitPrice: null, currency: null })).not.toHaveProperty('price');
+  });
+});
+
+describe('parseStockLevel rejects a price', () => {
+  it.each([
+    ['without its currency', { available: 1, unitPrice: 100 }, [['currency', 'required']]],
+    ['a currency without a price', { available: 1, currency: 'EUR' }, [['unitPrice', 'required']]],
+    ['of 0', { available: 1, unitPrice: 0, currency: 'EUR' }, [['unitPrice', 'positive']]],
+    ['as a string', { available: 1, unitPrice: '12.50', currency: 'EUR' }, [['unitPrice', 'type']]],
+    ['in major units', { available: 1, unitPrice: 12.5, currency: 'EUR' }, [['unitPrice', 'integer']]],
+    [
+      'over the orders’ maximum',
+      { available: 1, unitPrice: 1_000_001, currency: 'EUR' },
+      [['unitPrice', 'max']],
+    ],
+    ['in an unknown currency', { available: 1, unitPrice: 100, currency: 'ABC' }, [['currency', 'currency']]],
+    [
+      'in a lower-case currency',
+      { available: 1, unitPrice: 100, currency: 'usd' },
+      [['currency', 'pattern']],
+    ],
+    [
+      'in a currency with no minor unit',
+      { available: 1, unitPrice: 100, currency: 'XAU' },
+      [['currency', 'currencyMinorUnits']],
+    ],
+    [
+      'and a bad stock level, reported together',
+      { available: -1, unitPrice: 0, currency: 'usd' },
+      [
+        ['available', 'min'],
+        ['unitPrice', 'positive'],
+        ['currency', 'pattern'],
+      ],
+    ],
+  ])('%s', (_name, body, expected) => {
+    expect(issuesOf('SKU-1', body)).toEqual(expected);
+  });
 });
 
 describe('parseSku', () => {
-  it('accepts a valid SKU as it is', () => {
+  it('accepts a valid SKU, in upper case', () => {
     expect(parseSku('SKU-RED')).toEqual(E.right('SKU-RED'));
+    expect(parseSku('sku-Red')).toEqual(E.right('SKU-RED'));
   });
 
   it.each([
@@ -118,6 +176,7 @@ describe('parseSku', () => {
     ['', 'minLength'],
     ['SKU RED', 'pattern'],
     ['S'.repeat(65), 'maxLength'],
+    ['SKU\u0000RED', 'unsafeCharacters'],
   ])('rejects %p with rule %s at path sku', (value, rule) => {
     const result = parseSku(value);
     expect(E.isLeft(result) && result.left.details.map((d) => [d.path, d.rule])).toEqual([['sku', rule]]);
