@@ -293,13 +293,13 @@ const writeResults = (file: string, results: unknown): void => {
   process.stdout.write(`results: bench/results/${file}\n`);
 };
 
-/** A SKU with more stock than any suite orders, named for the suite. */
+/** A SKU with more stock than any suite orders, priced at 25.00 EUR, named for the suite. */
 async function stockedSku(httpUrl: string, suite: string): Promise<string> {
   const sku = `BENCH-${suite}-${Date.now().toString(36)}`.toUpperCase();
   const response = await apiFetch(`${httpUrl}/inventory/${sku}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ available: 1_000_000 }),
+    body: JSON.stringify({ available: 1_000_000, unitPrice: 2500, currency: 'EUR' }),
   });
   if (response.status !== 200) throw new BenchError(`PUT /inventory/${sku} answered ${response.status}`);
   return sku;
