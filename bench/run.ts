@@ -146,7 +146,6 @@ async function main(): Promise<void> {
       calls: sagaCalls,
       orders: saga.orderIds.length,
       transitionsPerOrder: saga.transitionsPerOrder.mean,
-      postOrderMs: saga.postOrderMeanMs,
       readCost,
     });
     const burst = perOrder({
@@ -154,7 +153,6 @@ async function main(): Promise<void> {
       calls: burstCalls,
       orders: orders.orderIds.length,
       transitionsPerOrder: burstTransitions.mean,
-      postOrderMs: orders.postOrders.p50Ms,
       readCost,
     });
     const storeOpsPerSecond = floorOpsPerSecond(floor, burst.dynamodb);
