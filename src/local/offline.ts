@@ -1,10 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { PROJECT_ROOT, SLS_BIN, frameworkEnv } from './template';
 
 export interface OfflineOptions {
   readonly stage: string;
-  readonly httpPort: number;
-  readonly lambdaPort: number;
+  /**
+   * The Unix sockets serverless-offline serves the HTTP API and the Lambda Invoke API on. No web page
+   * can reach a Unix socket; the runtime's guarded front (src/local/http-front) owns the public ports.
+   */
+  readonly httpSocket: string;
+  readonly lambdaSocket: string;
   readonly awsEndpoint: string;
   readonly region: string;
   /** Extra environment for the framework process (handlers see only AWS_* of it and what serverless.yml declares). */
@@ -17,6 +22,11 @@ export interface OfflineOptions {
    * it), else to nothing: the shared test stack, the bench and chaos runs stay quiet.
    */
   readonly functionLog?: (line: string) => void;
+  /**
+   * Function timeouts offline, in milliseconds by function key, instead of the template's: a stack
+   * can make a function really run past its timeout (the test of API Gateway's 504). Never packaged.
+   */
+  readonly functionTimeoutsMs?: Readonly<Record<string, number>>;
 }
 
 /** A line a function printed as structured output: a JSON log entry or an EMF metrics blob. */
@@ -43,6 +53,16 @@ export class OfflineStartError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The status of GET /health on a Unix socket; 0 when nothing answers there yet. */
+const healthStatus = (socketPath: string): Promise<number> =>
+  new Promise((resolve) => {
+    const req = get({ socketPath, path: '/health', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+  });
+
 /**
  * serverless-offline in a child process: the HTTP API and the Lambda Invoke API, with every handler
  * seeing `AWS_ENDPOINT_URL` so the unmodified SDK clients talk to the local endpoint.
@@ -60,8 +80,11 @@ export class ServerlessOffline {
       cwd: PROJECT_ROOT,
       env: frameworkEnv({
         ...options.env,
-        ORDERFLOW_HTTP_PORT: String(options.httpPort),
-        ORDERFLOW_LAMBDA_PORT: String(options.lambdaPort),
+        ORDERFLOW_OFFLINE_HTTP_SOCKET: options.httpSocket,
+        ORDERFLOW_OFFLINE_LAMBDA_SOCKET: options.lambdaSocket,
+        ...(options.functionTimeoutsMs
+          ? { ORDERFLOW_OFFLINE_FUNCTION_TIMEOUTS_MS: JSON.stringify(options.functionTimeoutsMs) }
+          : {}),
         AWS_ENDPOINT_URL: options.awsEndpoint,
         AWS_REGION: options.region,
         AWS_DEFAULT_REGION: options.region,
@@ -96,11 +119,11 @@ export class ServerlessOffline {
       stream?.on('data', data);
       stream?.on('end', end);
     }
-    await offline.waitForHealth(`http://127.0.0.1:${options.httpPort}/health`);
+    await offline.waitForHealth(options.httpSocket);
     return offline;
   }
 
-  private async waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+  private async waitForHealth(socketPath: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {
@@ -108,16 +131,13 @@ export class ServerlessOffline {
           `serverless-offline exited before it was ready:\n${this.output.join('\n')}`,
         );
       }
-      try {
-        const response = await fetch(url);
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
+      if ((await healthStatus(socketPath)) === 200) return;
       await sleep(100);
     }
     await this.stop();
-    throw new OfflineStartError(`serverless-offline did not answer ${url} within ${timeoutMs} ms`);
+    throw new OfflineStartError(
+      `serverless-offline did not answer GET /health on ${socketPath} within ${timeoutMs} ms`,
+    );
   }
 
   async stop(): Promise<void> {

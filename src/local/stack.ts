@@ -10,7 +10,7 @@ import { StepFunctionsService } from './aws/stepfunctions';
 import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
 import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
-import { ServerlessOffline } from './offline';
+import { OfflineApi } from './http-front/offline-api';
 import { LambdaInvoker, LambdaTargetError } from './lambda/invoker';
 import { createQueues } from './queues/sqs-from-template';
 import { queueMappingsFromTemplate, SqsEventSource } from './queues/sqs-event-source';
@@ -32,6 +32,8 @@ export interface RunningStack {
 
 export interface StartOptions {
   readonly log?: (line: string) => void;
+  /** Offline function timeouts by function key, in ms, instead of the template's (see OfflineOptions). */
+  readonly functionTimeoutsMs?: Readonly<Record<string, number>>;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -108,14 +110,20 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register('events', eventBridge.deliveryHandler())
       .register('states', stepFunctions.deliveryHandler());
 
-    const offline = await ServerlessOffline.start({
+    // serverless-offline on private sockets, behind the guarded fronts on the public HTTP and Lambda ports.
+    const offline = await OfflineApi.start({
       stage: config.stage,
+      host: config.host,
       httpPort: config.httpPort,
       lambdaPort: config.lambdaPort,
       awsEndpoint: awsUrl,
       region: config.region,
       env: { ...buildEnv, PAYMENT_PROVIDER_URL: payments.url },
       log: options.log,
+      template,
+      noAuth: config.noAuth,
+      consoleOrigins: config.consoleOrigins,
+      functionTimeoutsMs: options.functionTimeoutsMs,
     });
     cleanups.unshift(() => offline.stop());
 

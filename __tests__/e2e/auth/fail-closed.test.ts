@@ -80,7 +80,10 @@ describe('identity fails closed (issue 12, item 2)', () => {
     ['an unsigned token (alg none) with the operator scope', unsignedAdminToken],
     ['an operator token signed with a key that is not the local pool’s', adminTokenSignedByAnotherKey],
     ['an operator token without exp', () => issueDevToken({ role: 'admin', claims: { exp: undefined } })],
-    ['a token that is not yet valid (nbf in the future)', () => issueDevToken({ claims: { nbf: 4102444800 } })],
+    [
+      'a token that is not yet valid (nbf in the future)',
+      () => issueDevToken({ claims: { nbf: 4102444800 } }),
+    ],
   ])('answers 401 {"message":"Unauthorized"} to %s, and changes no stock', async (_, token) => {
     const sku = `SKU-FORGED-${Date.now().toString(36).toUpperCase()}`;
     const response = await api('PUT', `/inventory/${sku}`, {
