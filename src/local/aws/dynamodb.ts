@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request, Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import dynalite from 'dynalite';
 import type { ItemChange } from '../streams/stream-log';
 import {
@@ -81,16 +83,19 @@ export class DynamoDbService implements LocalAwsService {
 
   private constructor(
     private readonly server: Server,
-    private readonly port: number,
+    private readonly socketPath: string,
   ) {}
 
   static async start(options: DynamoDbOptions = {}): Promise<DynamoDbService> {
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    // dynalite answers any web origin (it echoes CORS preflights), so it listens on a Unix socket in a
+    // folder only this user can read: no web page can reach it; only the guarded endpoint talks to it.
+    const socketPath = join(mkdtempSync(join(tmpdir(), 'orderflow-dynalite-')), 'dynalite.sock');
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(socketPath, () => resolve());
     });
-    return new DynamoDbService(server, (server.address() as AddressInfo).port);
+    return new DynamoDbService(server, socketPath);
   }
 
   /** Starts capturing changes of a table; `keyNames` are its key attributes (hash, then range). */
@@ -303,8 +308,7 @@ export class DynamoDbService implements LocalAwsService {
     return new Promise((resolve, reject) => {
       const upstream = request(
         {
-          host: '127.0.0.1',
-          port: this.port,
+          socketPath: this.socketPath,
           method: 'POST',
           path: '/',
           agent: this.agent,
@@ -331,5 +335,6 @@ export class DynamoDbService implements LocalAwsService {
   async close(): Promise<void> {
     this.agent.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    rmSync(dirname(this.socketPath), { recursive: true, force: true });
   }
 }
