@@ -11,8 +11,10 @@ export interface StackConfig {
   readonly dataDir?: string;
   /** Execution environments one function may run at once, unless its template reserves concurrency. */
   readonly functionConcurrency: number;
-  /** Every HTTP route runs without its authorizer (ORDERFLOW_NO_AUTH=true). */
+  /** ORDERFLOW_NO_AUTH=true: HTTP requests without a token run as the local operator. */
   readonly noAuth: boolean;
+  /** ORDERFLOW_CONSOLE_ORIGINS: browser origins allowed to call the HTTP API besides its own. */
+  readonly consoleOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -45,6 +47,33 @@ const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 };
 
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = env[name] ?? '';
+  if (raw !== '' && raw !== 'true' && raw !== 'false') {
+    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  }
+  return raw === 'true';
+};
+
+/** A comma-separated list of exact web origins (`http://localhost:5173`): scheme, host and port only. */
+const origins = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  (env[name] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+    .map((origin) => {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+        throw new ConfigError(`${name} must list web origins like http://localhost:5173, got "${origin}"`);
+      }
+      return origin;
+    });
+
 export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): StackConfig {
   return {
     host: '127.0.0.1',
@@ -56,6 +85,7 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     stage: env.ORDERFLOW_STAGE ?? 'local',
     dataDir,
     functionConcurrency: positiveInteger(env, 'ORDERFLOW_FUNCTION_CONCURRENCY', DEFAULT_FUNCTION_CONCURRENCY),
-    noAuth: env.ORDERFLOW_NO_AUTH === 'true',
+    noAuth: flag(env, 'ORDERFLOW_NO_AUTH'),
+    consoleOrigins: origins(env, 'ORDERFLOW_CONSOLE_ORIGINS'),
   };
 }

@@ -23,4 +23,5 @@ export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   stage: 'local',
   functionConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
   noAuth: false,
+  consoleOrigins: [],
 });

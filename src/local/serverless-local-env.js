@@ -15,6 +15,11 @@ class LocalEnvironmentPlugin {
         if (!LOCAL_COMMANDS.has(command)) return;
         const { require: tsxRequire } = require('tsx/cjs/api');
         tsxRequire('./service-environment.ts', __filename).resolveServiceEnvironment(serverless);
+        // A stack's own function timeouts (StartOptions.functionTimeoutsMs), offline only.
+        tsxRequire('./offline-function-timeouts.ts', __filename).applyOfflineFunctionTimeouts(
+          serverless.service.functions,
+          process.env.ORDERFLOW_OFFLINE_FUNCTION_TIMEOUTS_MS,
+        );
       },
     };
   }

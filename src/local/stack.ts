@@ -13,7 +13,9 @@ import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
 import { LambdaInvokeApi } from './lambda/invoke-api';
 import { HttpApiServer } from './http-api/server';
 import { httpRoutesFromTemplate } from './http-api/routes';
-import { acceptUnverifiedSignature } from './http-api/jwt-authorizer';
+import { verifierFor } from './http-api/jwt-authorizer';
+import { poolJwks } from './auth/pool-keys';
+import { noAuthOperatorTokens } from './auth/no-auth-operator';
 import { LambdaTargetError } from './lambda/invoker';
 import { functionSpecsFromTemplate } from './lambda/function-specs';
 import { WarmFunctions } from './lambda/warm-functions';
@@ -146,8 +148,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const httpApi = new HttpApiServer({
       routes: httpRoutesFromTemplate(template, { region: config.region, endpoint: awsUrl }),
       invoker: lambda,
-      signature: acceptUnverifiedSignature,
-      noAuth: config.noAuth,
+      // Tokens are verified as the cloud verifies them, against the local user pool's keys.
+      verify: verifierFor(poolJwks()),
+      noAuthToken: config.noAuth ? noAuthOperatorTokens(config.region) : undefined,
+      allowedOrigins: config.consoleOrigins,
       log: options.log,
     });
     cleanups.unshift(() => httpApi.close());

@@ -72,11 +72,17 @@ describe('npm start', () => {
     const env = { ...(await portsEnv()), ORDERFLOW_NO_AUTH: 'true' };
     const cli = await startCli(env);
     try {
-      const anonymous = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/orders?customerId=nobody`);
+      const base = `http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}`;
+      const anonymous = await fetch(`${base}/orders?customerId=nobody`);
       expect({ status: anonymous.status, body: await anonymous.json() }).toEqual({
         status: 200,
         body: { items: [] },
       });
+      // A request without a token runs as the local operator, an explicit identity with the admin scope.
+      expect((await fetch(`${base}/reviews`)).status).toBe(200);
+      // A token that is given is still checked: switching authorization off does not make forgeries valid.
+      const forged = await fetch(`${base}/reviews`, { headers: { authorization: 'Bearer not-a-token' } });
+      expect(forged.status).toBe(401);
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exit;

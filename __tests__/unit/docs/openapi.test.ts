@@ -474,7 +474,14 @@ describe(`${OPENAPI_FILE} agrees with the handlers and the domain`, () => {
         now: () => new Date('2026-11-26T09:30:00.000Z'),
         newId: () => '01JDQ3ZJ4X7V9G2K8M5N6P0R1S',
       },
-      { body: exampleOrder, path: {}, query: {}, headers: { 'idempotency-key': 'k-1' }, requestId: 'r-1' },
+      {
+        body: exampleOrder,
+        path: {},
+        query: {},
+        headers: { 'idempotency-key': 'k-1' },
+        requestId: 'r-1',
+        caller: { subject: exampleOrder.customerId, scopes: ['orderflow/orders'] },
+      },
     );
     const accepted = (operationOf('POST /orders').operation.responses as JsonObject)['202'] as JsonObject;
     expect(String(response.status)).toBe('202');

@@ -4,9 +4,16 @@ import { OrderNotFoundError, ValidationError } from '../../../src/domain/shared/
 
 const context = { awsRequestId: 'req-1' } as Context;
 
+/** The authorizer context API Gateway's JWT authorizer adds for a customer's access token. */
+const customerAuthorizer = {
+  jwt: { claims: { sub: 'cust-1', scope: 'orderflow/orders' }, scopes: ['orderflow/orders'] },
+};
+
 const event = (
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
+  /** `null`: no authorizer context at all. */
+  authorizer: unknown = customerAuthorizer,
 ) =>
   ({
     body,
@@ -14,6 +21,7 @@ const event = (
     isBase64Encoded: false,
     pathParameters: {},
     queryStringParameters: {},
+    requestContext: authorizer === null ? {} : { authorizer },
   }) as unknown as APIGatewayProxyEventV2;
 
 const echo = jsonApi(async (request) => ({ status: 200, body: { received: request.body } }), {
@@ -130,5 +138,50 @@ describe('jsonApi, as API Gateway delivers requests', () => {
     spy.mockRestore();
     expect(logged).toContain('cannot read x of undefined');
     expect(logged).toContain('req-1');
+  });
+
+  describe('the caller (identity fails closed)', () => {
+    const whoAmI = jsonApi(async (request) => ({ status: 200, body: { caller: request.caller } }), {
+      withBody: false,
+    });
+    const refusedForSubject = {
+      status: 403,
+      body: { error: { code: 'FORBIDDEN', details: [{ path: 'authorization', rule: 'subject' }] } },
+    };
+
+    it('hands the route the subject and every scope of the token', async () => {
+      const authorizer = {
+        jwt: { claims: { sub: 'ops-1', scope: 'orderflow/orders orderflow/admin' }, scopes: null },
+      };
+      expect(await call(whoAmI, event(undefined, {}, authorizer))).toEqual({
+        status: 200,
+        body: { caller: { subject: 'ops-1', scopes: ['orderflow/orders', 'orderflow/admin'] } },
+      });
+    });
+
+    it.each([
+      ['no authorizer context (a function invoked directly)', null],
+      ['an authorizer context without JWT claims', { lambda: {} }],
+      ['a token without sub', { jwt: { claims: { scope: 'orderflow/orders' }, scopes: null } }],
+      [
+        'an operator token without sub',
+        { jwt: { claims: { scope: 'orderflow/admin' }, scopes: ['orderflow/admin'] } },
+      ],
+      ['an empty sub', { jwt: { claims: { sub: '', scope: 'orderflow/admin' } } }],
+      ['a sub that is not a string', { jwt: { claims: { sub: 42, scope: 'orderflow/admin' } } }],
+    ])('refuses %s with 403 FORBIDDEN, before the route runs', async (_, authorizer) => {
+      const route = jest.fn(async () => ({ status: 200, body: {} }));
+      const result = await call(jsonApi(route, { withBody: false }), event(undefined, {}, authorizer));
+      expect(result).toMatchObject(refusedForSubject);
+      expect(route).not.toHaveBeenCalled();
+    });
+
+    it('runs an anonymous route without any caller', async () => {
+      const open = jsonApi(async (request) => ({ status: 200, body: { caller: request.caller ?? null } }), {
+        withBody: false,
+        anonymous: true,
+      });
+      expect(await call(open, event(undefined, {}, null))).toEqual({ status: 200, body: { caller: null } });
+    });
   });
 });

@@ -169,14 +169,20 @@ const orderBody = {
   shippingAddress: { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
 };
 
+// As API Gateway's JWT authorizer describes the customer's access token.
 const httpEvent = (overrides: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 =>
   ({
     routeKey: 'POST /orders',
     rawPath: '/orders',
     headers: { 'content-type': 'application/json' },
     isBase64Encoded: false,
+    requestContext: {
+      authorizer: {
+        jwt: { claims: { sub: 'cust-42', scope: 'orderflow/orders' }, scopes: ['orderflow/orders'] },
+      },
+    },
     ...overrides,
-  }) as APIGatewayProxyEventV2;
+  }) as unknown as APIGatewayProxyEventV2;
 
 async function placeAnOrder(headers: Record<string, string> = {}) {
   const run = await printed(() =>

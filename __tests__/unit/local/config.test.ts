@@ -36,4 +36,31 @@ describe('stackConfigFromEnv', () => {
       /ORDERFLOW_FUNCTION_CONCURRENCY/,
     );
   });
+
+  it('has authorization on and no console origins by default', () => {
+    expect(stackConfigFromEnv({})).toMatchObject({ noAuth: false, consoleOrigins: [] });
+  });
+
+  it('reads ORDERFLOW_NO_AUTH and ORDERFLOW_CONSOLE_ORIGINS', () => {
+    expect(
+      stackConfigFromEnv({
+        ORDERFLOW_NO_AUTH: 'true',
+        ORDERFLOW_CONSOLE_ORIGINS: 'http://localhost:5173, https://console.example:8443',
+      }),
+    ).toMatchObject({
+      noAuth: true,
+      consoleOrigins: ['http://localhost:5173', 'https://console.example:8443'],
+    });
+  });
+
+  it.each([
+    ['ORDERFLOW_NO_AUTH', 'yes'],
+    ['ORDERFLOW_CONSOLE_ORIGINS', '*'],
+    ['ORDERFLOW_CONSOLE_ORIGINS', 'http://localhost:5173/'],
+    ['ORDERFLOW_CONSOLE_ORIGINS', 'localhost:5173'],
+    ['ORDERFLOW_CONSOLE_ORIGINS', 'file:///tmp/console.html'],
+  ])('rejects %s=%s with a message naming the variable', (name, raw) => {
+    expect(() => stackConfigFromEnv({ [name]: raw })).toThrow(ConfigError);
+    expect(() => stackConfigFromEnv({ [name]: raw })).toThrow(new RegExp(name));
+  });
 });

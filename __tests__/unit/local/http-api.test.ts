@@ -1,13 +1,23 @@
 import { join } from 'node:path';
 import { HttpApiServer } from '../../../src/local/http-api/server';
 import type { HttpRoute, JwtAuthorizer } from '../../../src/local/http-api/routes';
-import { acceptUnverifiedSignature } from '../../../src/local/http-api/jwt-authorizer';
+import { verifierFor } from '../../../src/local/http-api/jwt-authorizer';
+import { issueDevToken } from '../../../src/local/auth/dev-token';
+import { poolJwks } from '../../../src/local/auth/pool-keys';
 import type { FunctionSpec } from '../../../src/local/lambda/function-specs';
 import { WarmFunctions } from '../../../src/local/lambda/warm-functions';
 
 const CODE = join(__dirname, 'fixtures', 'functions');
-const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_UserPool';
-const AUTHORIZER: JwtAuthorizer = { issuer: ISSUER, audience: ['client-a'], header: 'authorization' };
+// The authorizer the template gives the API offline: the local pool's issuer and app clients.
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, string>;
+const CUSTOMER = claimsOf(issueDevToken({ role: 'customer' }));
+const ISSUER = CUSTOMER.iss ?? '';
+const AUTHORIZER: JwtAuthorizer = {
+  issuer: ISSUER,
+  audience: [CUSTOMER.client_id ?? ''],
+  header: 'authorization',
+};
 
 const spec = (name: string, handler: string, timeoutMs = 10_000): FunctionSpec => ({
   name,
@@ -33,15 +43,11 @@ const route = (routeKey: string, functionName: string, extra: Partial<HttpRoute>
 };
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const token = (claims: Record<string, unknown>, alg = 'RS256') =>
-  `${base64url({ alg, typ: 'JWT' })}.${base64url({
-    iss: ISSUER,
-    client_id: 'client-a',
-    exp: Math.floor(Date.now() / 1000) + 600,
-    sub: 'cust-1',
-    scope: 'orders',
-    ...claims,
-  })}.c2ln`;
+/** A customer token of the local pool, signed by its key, with `claims` overridden. */
+const token = (claims: Record<string, unknown> = {}) =>
+  issueDevToken({ role: 'customer', subject: 'cust-1', claims });
+/** The same claims, unsigned (`alg: none`): the classic forgery. */
+const unsigned = () => `${base64url({ alg: 'none', typ: 'JWT' })}.${token().split('.')[1]}.`;
 
 describe('the offline HTTP API: routes, JWT authorizer and Lambda proxy integrations as API Gateway serves them', () => {
   let functions: WarmFunctions;
@@ -70,14 +76,14 @@ describe('the offline HTTP API: routes, JWT authorizer and Lambda proxy integrat
       routes: [
         route('GET /items/{id}', 'echo'),
         route('GET /items/special', 'plain'),
-        route('POST /items', 'echo', { authorizer: AUTHORIZER, scopes: ['orders'] }),
-        route('GET /admin', 'echo', { authorizer: AUTHORIZER, scopes: ['admin'] }),
+        route('POST /items', 'echo', { authorizer: AUTHORIZER, scopes: ['orderflow/orders'] }),
+        route('GET /admin', 'echo', { authorizer: AUTHORIZER, scopes: ['orderflow/admin'] }),
         route('GET /failing', 'failing'),
         route('GET /slow', 'slow'),
         route('GET /stuck', 'stuck', { timeoutMs: 300 }),
       ],
       invoker: functions,
-      signature: acceptUnverifiedSignature,
+      verify: verifierFor(poolJwks()),
     });
     url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   });
@@ -122,14 +128,18 @@ describe('the offline HTTP API: routes, JWT authorizer and Lambda proxy integrat
     expect((await post(`Bearer ${token({ exp: Math.floor(Date.now() / 1000) - 5 })}`)).status).toBe(401);
     expect((await post(`Bearer ${token({ iss: 'https://elsewhere' })}`)).status).toBe(401);
     expect((await post(`Bearer ${token({ client_id: 'client-b' })}`)).status).toBe(401);
-    expect((await post(`Bearer ${token({}, 'none')}`)).status).toBe(401);
-    const forbidden = await fetch(`${url}/admin`, { headers: { authorization: `Bearer ${token({})}` } });
+    expect((await post(`Bearer ${unsigned()}`)).status).toBe(401);
+    const [head, payload] = token().split('.');
+    expect((await post(`Bearer ${head}.${payload}.${token({ sub: 'other' }).split('.')[2]}`)).status).toBe(
+      401,
+    );
+    const forbidden = await fetch(`${url}/admin`, { headers: { authorization: `Bearer ${token()}` } });
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ message: 'Forbidden' });
   });
 
   it('passes the token claims (as strings) and scopes to the function', async () => {
-    const response = await post(`${url}/items`, token({ scope: 'orders extra' }), '{"name":"x"}');
+    const response = await post(`${url}/items`, token({ scope: 'orderflow/orders extra' }), '{"name":"x"}');
     expect(response.status).toBe(201);
     const body = (await response.json()) as {
       authorizer: { jwt: { claims: Record<string, string>; scopes: string[] } };
@@ -137,7 +147,7 @@ describe('the offline HTTP API: routes, JWT authorizer and Lambda proxy integrat
     };
     expect(body.authorizer.jwt.claims.sub).toBe('cust-1');
     expect(typeof body.authorizer.jwt.claims.exp).toBe('string');
-    expect(body.authorizer.jwt.scopes).toEqual(['orders', 'extra']);
+    expect(body.authorizer.jwt.scopes).toEqual(['orderflow/orders', 'extra']);
     expect(body.body).toBe('{"name":"x"}');
   });
 

@@ -10,17 +10,39 @@ export interface Caller {
   readonly scopes: readonly string[];
 }
 
+/** What the authorizer vouched for: the token's `sub` claim (any type, unchecked) and its scopes. */
+export interface VerifiedClaims {
+  readonly subject: unknown;
+  readonly scopes: readonly string[];
+}
+
 export const OPERATOR_SCOPE = 'orderflow/admin';
 
 /**
- * No caller means the route ran without an authorizer, which happens only where authorization is
- * switched off on purpose (offline experiments, `sls invoke local`): nothing is restricted then.
+ * The caller a request runs as. Identity fails closed: no claims (a route invoked without its
+ * authorizer) or a token that names no subject is refused, never taken for an operator. Cognito
+ * access tokens always carry `sub`, customers' and machine clients' alike.
  */
+export function identifyCaller(claims: VerifiedClaims | undefined): Caller {
+  const subject = claims?.subject;
+  if (claims === undefined || typeof subject !== 'string' || subject === '') {
+    throw new ForbiddenError([
+      {
+        path: 'authorization',
+        rule: 'subject',
+        message: 'the request must carry a verified token that names its subject (sub)',
+      },
+    ]);
+  }
+  return { subject, scopes: claims.scopes };
+}
+
+/** An operator is a caller whose token has the operator scope; nobody else, and no absent caller. */
 export const isOperator = (caller: Caller | undefined): boolean =>
-  caller === undefined || caller.scopes.includes(OPERATOR_SCOPE);
+  caller?.scopes.includes(OPERATOR_SCOPE) === true;
 
 export const mayActFor = (caller: Caller | undefined, customerId: string): boolean =>
-  isOperator(caller) || caller?.subject === customerId;
+  caller !== undefined && (isOperator(caller) || caller.subject === customerId);
 
 /** Refuses a customer who names another customer (placing or listing orders in their name). */
 export function requireActingFor(caller: Caller | undefined, customerId: string): void {

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Caller } from '../../domain/shared/access';
+import { identifyCaller, type Caller, type VerifiedClaims } from '../../domain/shared/access';
 import { DomainError } from '../../domain/shared/errors';
 import {
   MalformedJsonError,
@@ -30,7 +30,7 @@ export interface ApiRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly requestId: string;
-  /** Who the authorizer let in; undefined on a route that runs without one. */
+  /** Who the authorizer let in; undefined only on an anonymous route (`GET /health`). */
   readonly caller?: Caller;
 }
 
@@ -85,14 +85,17 @@ interface JwtAuthorizerContext {
   readonly jwt?: { readonly claims?: Record<string, unknown>; readonly scopes?: readonly string[] | null };
 }
 
-/** The caller as the HTTP API's JWT authorizer describes it (claims and scopes of the access token). */
-function callerOf(event: APIGatewayProxyEventV2): Caller | undefined {
+/**
+ * What the HTTP API's JWT authorizer vouched for: the access token's claims and scopes, or undefined
+ * when the event carries no authorizer context at all. Whether that identifies anyone is the
+ * domain's rule (identifyCaller), not guessed here.
+ */
+function verifiedClaims(event: APIGatewayProxyEventV2): VerifiedClaims | undefined {
   const jwt = (event.requestContext as { authorizer?: JwtAuthorizerContext } | undefined)?.authorizer?.jwt;
-  const subject = jwt?.claims?.sub;
-  if (typeof subject !== 'string') return undefined;
-  const scope = jwt?.claims?.scope;
-  const scopes = jwt?.scopes ?? (typeof scope === 'string' ? scope.split(' ') : []);
-  return { subject, scopes };
+  if (!jwt?.claims) return undefined;
+  const scope = jwt.claims.scope;
+  const scopes = new Set([...(jwt.scopes ?? []), ...(typeof scope === 'string' ? scope.split(' ') : [])]);
+  return { subject: jwt.claims.sub, scopes: [...scopes].filter((s) => s !== '') };
 }
 
 /** Renders any failure as the API's error shape: a known error keeps its status, the rest is a bare 500. */
@@ -126,12 +129,22 @@ function logRequest(event: APIGatewayProxyEventV2, result: APIGatewayProxyStruct
   else logger.info('request handled', attributes);
 }
 
+export interface JsonApiOptions {
+  /** Whether the route parses a JSON body. */
+  readonly withBody: boolean;
+  /**
+   * A route that runs without an authorizer (functions/*.yml gives it none). Every other route
+   * refuses a request that carries no verified identity, whatever invoked it.
+   */
+  readonly anonymous?: true;
+}
+
 /**
  * A JSON HTTP route as a middy handler: body limits and parsing, the error shape, the response
  * serialisation and the request's log line live here once, so each route is a small function from
  * ApiRequest to ApiResponse.
  */
-export const jsonApi = (route: Route, options: { withBody: boolean }) =>
+export const jsonApi = (route: Route, options: JsonApiOptions) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(observability())
     .handler(async (event, context) => {
@@ -145,7 +158,7 @@ export const jsonApi = (route: Route, options: { withBody: boolean }) =>
           query: event.queryStringParameters ?? {},
           headers,
           requestId,
-          caller: callerOf(event),
+          caller: options.anonymous ? undefined : identifyCaller(verifiedClaims(event)),
         });
         correlate(orderIdInBody(response.body));
         result = json(response.status, response.body, { ...response.headers });

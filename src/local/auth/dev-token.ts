@@ -1,5 +1,6 @@
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSign, randomUUID } from 'node:crypto';
 import { AUTH_RESOURCES, cognitoIssuer, localAppClientId, localUserPoolId } from './local-user-pool';
+import { poolSigningKey } from './pool-keys';
 
 export type DevRole = 'customer' | 'admin';
 
@@ -24,16 +25,12 @@ const CLIENTS: Record<DevRole, string> = {
   admin: AUTH_RESOURCES.adminClient,
 };
 
-// One signing key per process: the offline authorizer checks issuer, audience, expiry and scopes,
-// not signatures (serverless-offline's ignoreJWTSignature), so the key only has to make a well-formed RS256 JWT.
-let signingKey: KeyObject | undefined;
-const key = (): KeyObject => (signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * A token shaped like a Cognito access token of the local user pool: what the HTTP API's JWT
- * authorizer accepts offline. Customers get `orderflow/orders`; admins also `orderflow/admin`.
+ * A Cognito-shaped access token of the local user pool, signed (RS256) with the pool's key: what the
+ * offline HTTP API accepts, as the JWT authorizer accepts the real pool's tokens. Customers get
+ * `orderflow/orders`; admins also `orderflow/admin`. A claim given as `undefined` is left out.
  */
 export function issueDevToken(options: DevTokenOptions = {}): string {
   const role = options.role ?? 'customer';
@@ -53,8 +50,9 @@ export function issueDevToken(options: DevTokenOptions = {}): string {
     username: subject,
     ...options.claims,
   };
-  const unsigned = `${base64url({ alg: 'RS256', kid: 'orderflow-local', typ: 'JWT' })}.${base64url(claims)}`;
-  const signature = createSign('RSA-SHA256').update(unsigned).sign(key()).toString('base64url');
+  const { kid, privateKey } = poolSigningKey();
+  const unsigned = `${base64url({ alg: 'RS256', kid, typ: 'JWT' })}.${base64url(claims)}`;
+  const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url');
   return `${unsigned}.${signature}`;
 }
 

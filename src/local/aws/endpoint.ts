@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardLoopback } from '../loopback-guard';
 import { RequestCounterControlService } from '../metrics/request-counter-control';
 import { RequestCounter } from '../metrics/request-counter';
 import { AwsServiceError, jsonError, xmlError, type AwsResponse, type LocalAwsService } from './protocol';
@@ -51,7 +52,16 @@ export class AwsEndpoint {
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
-    const server = createServer((req, res) => void this.dispatch(req, res));
+    // Web pages can reach loopback too: only clients of this endpoint's own address get through.
+    const server = createServer(
+      guardLoopback((req, res) => void this.dispatch(req, res), {
+        refuse: (res, reason) => {
+          const refusal = jsonError(new AwsServiceError('AccessDeniedException', reason, 403));
+          res.writeHead(refusal.status, refusal.headers);
+          res.end(refusal.body);
+        },
+      }),
+    );
     server.keepAliveTimeout = 30_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {

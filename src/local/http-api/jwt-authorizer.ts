@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HttpRoute } from './routes';
+import type { Jwks } from '../auth/pool-keys';
+import { AccessTokenVerifier, TokenRejectedError, type VerifiedToken } from '../auth/verify-token';
+import type { HttpRoute, JwtAuthorizer } from './routes';
 
 /** What the authorizer hands the function: the token's claims (as strings) and scopes. */
 export interface AuthorizedCaller {
@@ -11,27 +13,14 @@ export type Authorization =
   | { readonly ok: true; readonly caller?: AuthorizedCaller }
   | { readonly ok: false; readonly status: 401 | 403; readonly message: 'Unauthorized' | 'Forbidden' };
 
-/** Checks a token's signature: true when it was signed by the issuer's key. */
-export type SignatureCheck = (
-  signedPart: string,
-  signature: Buffer,
-  header: Record<string, unknown>,
-) => boolean;
+/**
+ * Verifies a token for an authorizer (signature against the local pool's JWKS, expiry, issuer,
+ * audience): its claims and scopes, or a thrown TokenRejectedError.
+ */
+export type TokenVerifier = (token: string, authorizer: JwtAuthorizer) => VerifiedToken;
 
 const UNAUTHORIZED: Authorization = { ok: false, status: 401, message: 'Unauthorized' };
 const FORBIDDEN: Authorization = { ok: false, status: 403, message: 'Forbidden' };
-
-const decodePart = (part: string | undefined): Record<string, unknown> | undefined => {
-  if (!part) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 // API Gateway hands claims to the function as strings.
 const asClaimString = (value: unknown): string =>
@@ -39,37 +28,31 @@ const asClaimString = (value: unknown): string =>
 
 /**
  * The HTTP API's JWT authorizer: the token from the identity source (with or without `Bearer `),
- * signed (RS256, checked by `signature`), not expired, from the configured issuer, for one of the
- * configured audiences (`aud`, or `client_id` as Cognito access tokens carry it), and holding one
- * of the route's scopes. 401 for a missing or invalid token, 403 for a valid one without the scope,
- * as API Gateway answers.
+ * verified by `verify` (RS256 against the local pool's JWKS, not expired, issuer, audience), and
+ * holding one of the route's scopes: 401 for a missing or invalid token, 403 for a valid one without
+ * the scope, as API Gateway answers. `noAuthToken`, when authorization is switched off, stands in for
+ * a missing token (the local operator's); a token that is sent is still checked.
  */
 export function authorize(
   route: HttpRoute,
   headers: IncomingHttpHeaders,
-  signature: SignatureCheck,
-  nowSeconds = Date.now() / 1000,
+  verify: TokenVerifier,
+  noAuthToken?: () => string,
 ): Authorization {
   const authorizer = route.authorizer;
   if (!authorizer) return { ok: true };
   const raw = headers[authorizer.header];
-  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-  if (!value) return UNAUTHORIZED;
-  const token = value.replace(/^Bearer\s+/i, '');
-  const parts = token.split('.');
-  if (parts.length !== 3) return UNAUTHORIZED;
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodePart(headerPart);
-  const claims = decodePart(payloadPart);
-  if (!header || !claims || header.alg !== 'RS256') return UNAUTHORIZED;
-  if (!signature(`${headerPart}.${payloadPart}`, Buffer.from(signaturePart, 'base64url'), header))
-    return UNAUTHORIZED;
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return UNAUTHORIZED;
-  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) return UNAUTHORIZED;
-  if (claims.iss !== authorizer.issuer) return UNAUTHORIZED;
-  const audiences = claims.aud !== undefined ? [claims.aud].flat() : [claims.client_id];
-  if (!audiences.some((audience) => authorizer.audience.includes(String(audience)))) return UNAUTHORIZED;
-  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+  const sent = (Array.isArray(raw) ? raw[0] : raw)?.replace(/^Bearer\s+/i, '').trim();
+  const token = sent || noAuthToken?.();
+  if (!token) return UNAUTHORIZED;
+  let verified: VerifiedToken;
+  try {
+    verified = verify(token, authorizer);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) return UNAUTHORIZED;
+    throw error;
+  }
+  const { claims, scopes } = verified;
   if (route.scopes.length > 0 && !route.scopes.some((scope) => scopes.includes(scope))) return FORBIDDEN;
   return {
     ok: true,
@@ -80,9 +63,15 @@ export function authorize(
   };
 }
 
-/**
- * Accepts any RS256 signature: `npm run token` signs with a key of its own process, which the
- * runtime cannot know, so offline the claims are checked and the signature is not (as before, with
- * serverless-offline's ignoreJWTSignature). docs/security.md says so.
- */
-export const acceptUnverifiedSignature: SignatureCheck = () => true;
+/** One verifier per authorizer, all against the same key set (the local user pool's JWKS). */
+export function verifierFor(jwks: Jwks): TokenVerifier {
+  const verifiers = new Map<JwtAuthorizer, AccessTokenVerifier>();
+  return (token, authorizer) => {
+    let verifier = verifiers.get(authorizer);
+    if (!verifier) {
+      verifier = new AccessTokenVerifier(jwks, { issuer: authorizer.issuer, audiences: authorizer.audience });
+      verifiers.set(authorizer, verifier);
+    }
+    return verifier.verify(token);
+  };
+}

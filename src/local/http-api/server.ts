@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionInvoker, InvocationResult } from '../lambda/invoker';
-import { authorize, type SignatureCheck } from './jwt-authorizer';
+import { guardLoopback } from '../loopback-guard';
+import { authorize, type TokenVerifier } from './jwt-authorizer';
 import { answerOf, proxyEventV2, type HttpAnswer } from './proxy-event';
 import { matchRoute, type HttpRoute } from './routes';
 
@@ -11,9 +12,11 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface HttpApiOptions {
   readonly routes: readonly HttpRoute[];
   readonly invoker: FunctionInvoker;
-  readonly signature: SignatureCheck;
-  /** Every route runs without its authorizer (ORDERFLOW_NO_AUTH=true). */
-  readonly noAuth?: boolean;
+  readonly verify: TokenVerifier;
+  /** ORDERFLOW_NO_AUTH=true: the token a request without one runs with (the local operator's). */
+  readonly noAuthToken?: () => string;
+  /** Browser origins (a local console) allowed to call the API besides its own. */
+  readonly allowedOrigins?: readonly string[];
   readonly apiId?: string;
   readonly log?: (line: string) => void;
 }
@@ -61,7 +64,10 @@ export class HttpApiServer {
   constructor(private readonly options: HttpApiOptions) {}
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer((req, res) => void this.serve(req, res));
+    // Web pages can reach loopback too: only this API's own origin (and a configured console) get in.
+    const server = createServer(
+      guardLoopback((req, res) => void this.serve(req, res), { allowedOrigins: this.options.allowedOrigins }),
+    );
     server.keepAliveTimeout = 30_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -104,9 +110,7 @@ export class HttpApiServer {
     const body = await readBody(req);
     if (!matched) return json(404, { message: 'Not Found' });
     const { route, pathParameters } = matched;
-    const authorization = this.options.noAuth
-      ? ({ ok: true } as const)
-      : authorize(route, req.headers, this.options.signature);
+    const authorization = authorize(route, req.headers, this.options.verify, this.options.noAuthToken);
     if (!authorization.ok) return json(authorization.status, { message: authorization.message });
     const event = proxyEventV2({
       req,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardLoopback } from '../loopback-guard';
 import { UnknownFunctionError, type WarmFunctions } from './warm-functions';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
@@ -30,7 +31,8 @@ export class LambdaInvokeApi {
   constructor(private readonly functions: WarmFunctions) {}
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer((req, res) => void this.serve(req, res));
+    // Any web page can reach loopback: no browser origin may invoke functions with forged events.
+    const server = createServer(guardLoopback((req, res) => void this.serve(req, res)));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

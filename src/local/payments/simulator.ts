@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardLoopback } from '../loopback-guard';
 import { invalidRequest, SimulatorHttpError, type SimResponse } from './errors';
 import { IdempotencyStore } from './idempotency';
 import { Ledger, type LedgerView } from './ledger';
@@ -116,7 +117,16 @@ export class PaymentSimulator {
     this.timeoutDelayMs = options.timeoutDelayMs ?? 30_000;
     this.ledgerBook = new Ledger(options.clock ?? (() => new Date()));
     this.processor = new PaymentProcessor(this.ledgerBook, newId);
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    // Web pages can reach loopback too: only clients of the simulator's own address get through.
+    this.server = createServer(
+      guardLoopback((req, res) => void this.dispatch(req, res), {
+        refuse: (res, reason) => {
+          const refusal = new SimulatorHttpError(403, 'forbidden', reason).toResponse();
+          res.writeHead(refusal.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(refusal.body));
+        },
+      }),
+    );
     this.routes = [
       {
         method: 'GET',
