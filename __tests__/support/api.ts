@@ -54,6 +54,27 @@ export const uniqueCustomer = (prefix = 'cust'): string =>
   `${prefix}-${process.pid}-${Date.now().toString(36)}-${(customerSeq += 1)}`;
 
 /**
+ * Sets a SKU's stock (and price) with `PUT /inventory/{sku}` until its view comes back. A busy machine
+ * can time a cold function out, which serverless-offline answers with a 200 and an error body; the PUT
+ * is absolute, so sending it again is safe.
+ */
+export async function setStock(
+  sku: string,
+  level: { available: number; unitPrice?: number; currency?: string },
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await api<{ sku?: string }>('PUT', `/inventory/${sku}`, { body: level });
+    if (response.status === 200 && response.body?.sku === sku) return;
+    if (!isTransientServerAnswer(response) || attempt >= 5) {
+      throw new RangeError(
+        `PUT /inventory/${sku} answered ${response.status}: ${JSON.stringify(response.body)}`,
+      );
+    }
+    await sleep(500 * attempt);
+  }
+}
+
+/**
  * The catalogue every test stack starts with (set by the global setup): the SKUs of `validOrder`, priced
  * and never stocked, so an order of them is placed and then cancelled OUT_OF_STOCK.
  */

@@ -1,7 +1,7 @@
 import { startStack, type RunningStack } from '../../src/local/stack';
 import { compileTemplate } from '../../src/local/template';
 import { stackConfigOnFreePorts } from '../../src/local/free-ports';
-import { api, DEFAULT_CATALOGUE } from './api';
+import { DEFAULT_CATALOGUE, setStock } from './api';
 import { CI_PACKAGE_DIR, STACK_ENV } from './paths';
 
 declare global {
@@ -23,8 +23,5 @@ export default async function globalSetup(): Promise<void> {
   process.env[STACK_ENV.lambda] = `http://127.0.0.1:${stack.config.lambdaPort}`;
   process.env[STACK_ENV.startupMs] = String(stack.startupMs);
   process.env[STACK_ENV.payments] = `http://127.0.0.1:${stack.config.paymentsPort}`;
-  for (const { sku, ...level } of DEFAULT_CATALOGUE) {
-    const response = await api('PUT', `/inventory/${sku}`, { body: level });
-    if (response.status !== 200) throw new RangeError(`PUT /inventory/${sku} answered ${response.status}`);
-  }
+  for (const { sku, ...level } of DEFAULT_CATALOGUE) await setStock(sku, level);
 }

@@ -1,5 +1,4 @@
-import { isTransientServerAnswer } from '../../src/local/offline-answers';
-import { api, eventually, placeOrder, validOrder } from './api';
+import { api, eventually, placeOrder, setStock, validOrder } from './api';
 import { stackUrls } from './stack';
 
 let skuSeq = 0;
@@ -10,19 +9,8 @@ let skuSeq = 0;
 export async function stockedSku(available: number, unitPrice = 1000, currency = 'EUR'): Promise<string> {
   skuSeq += 1;
   const sku = `SAGA-${process.pid}-${Date.now().toString(36)}-${skuSeq}`.toUpperCase();
-  // A busy machine can time a cold function out (serverless-offline answers 200 with an error body):
-  // the PUT is absolute, so it is simply sent again, until the SKU's view comes back.
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await api<{ sku?: string }>('PUT', `/inventory/${sku}`, {
-      body: { available, unitPrice, currency },
-    });
-    if (response.status === 200 && response.body.sku === sku) return sku;
-    if (!isTransientServerAnswer(response) || attempt >= 3) {
-      throw new RangeError(
-        `PUT /inventory/${sku} answered ${response.status}: ${JSON.stringify(response.body)}`,
-      );
-    }
-  }
+  await setStock(sku, { available, unitPrice, currency });
+  return sku;
 }
 
 export interface OrderView {
