@@ -28,6 +28,8 @@ export interface StepDeps {
   readonly payments: PaymentProvider;
   /** Turns the payment-method reference OrderPlaced records back into the token, for this order only. */
   readonly paymentMethods: { open(reference: string, orderId: string): string };
+  /** Closes the order's review if it is still open (the CancelOrder step only). */
+  readonly closeReview?: (orderId: string, reason: CancellationReason) => Promise<unknown>;
 }
 
 export interface StepInput {
@@ -51,7 +53,7 @@ async function recordForward(
   current: OrderState,
 ): Promise<OrderState> {
   try {
-    return (await record(deps.store, command, causation(step), undefined, current)).state;
+    return (await record(deps.store, command, causation(step), { current })).state;
   } catch (error) {
     if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
       throw new OrderCancelledError(command.orderId);
@@ -220,6 +222,9 @@ async function authorizationToRelease(
 ): Promise<{ authorizationId?: string; amount: number }> {
   if (order.authorizationId !== undefined)
     return { authorizationId: order.authorizationId, amount: order.authorizedAmount };
+  // AuthorizePayment runs only after the reservation is recorded, and a decline holds nothing: without
+  // both, no authorization can exist and the provider is not asked.
+  if (order.reservations.length === 0 || order.paymentDeclineReason !== undefined) return { amount: 0 };
   const held = await timedPaymentCall('lookup', () =>
     deps.payments.findAuthorization(authorizeKey(order.orderId)),
   );
@@ -265,8 +270,7 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordPaymentRefunded', orderId, refundId: refund.refundId, amount: refund.amount },
       causation('RefundPayment'),
-      undefined,
-      loaded,
+      { current: loaded },
     );
     return { refunded: refund.amount };
   }
@@ -292,8 +296,7 @@ export async function releaseInventory(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordInventoryReleased', orderId, released: [...order.reservations] },
       causation('ReleaseInventory'),
-      undefined,
-      order,
+      { current: order },
     );
   }
   return { released: order.inventoryReleased ? [] : order.reservations };
@@ -310,5 +313,8 @@ export async function cancelOrder(deps: StepDeps, { orderId, reason }: StepInput
     { type: 'CancelOrder', orderId, reason },
     causation('CancelOrder'),
   );
+  // A review still open now (above all one that timed out, which nobody decided) leaves GET /reviews.
+  if (state.review !== 'NONE' && state.cancellationReason !== undefined)
+    await deps.closeReview?.(orderId, state.cancellationReason);
   return { status: state.status, reason: state.cancellationReason };
 }
