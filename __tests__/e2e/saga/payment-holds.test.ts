@@ -7,14 +7,21 @@
  * The provider faults are the simulator's (`POST /__faults`), which act on its next money-moving
  * request, whoever sends it: each test first waits until no saga of the shared stack is running.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PROJECT_ROOT } from '../../../src/local/template';
 import { api, eventually } from '../../support/api';
 import { ledgerOf, orderReaches, placeSagaOrder, stockedSku, stockOf } from '../../support/saga';
 import { localClientConfig, stackUrls } from '../../support/stack';
 
 const SAGA_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:orderflow-local-order-saga';
-/** The local stage's payment client timeout (`paymentTimeoutMs`); the delays below are set from it. */
-const CLIENT_TIMEOUT_MS = 2_000;
+/** The local stage's payment client timeout (`params.local.paymentTimeoutMs`); the delays below follow it. */
+const CLIENT_TIMEOUT_MS = Number(
+  /\n {2}local:\n(?: {4}.*\n)*? {4}paymentTimeoutMs: (\d+)/.exec(
+    readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8'),
+  )?.[1],
+);
 
 interface FaultState {
   delayNext: number;
@@ -59,6 +66,10 @@ afterEach(async () => {
 });
 
 describe('payment holds the saga did not record', () => {
+  it('reads the local client timeout it sets its delays by', () => {
+    expect(CLIENT_TIMEOUT_MS).toBeGreaterThan(0);
+  });
+
   it('voids an authorization answered after the client gave up (PAYMENT_TIMEOUT)', async () => {
     const sku = await stockedSku(2);
     await delayNextAnswer(CLIENT_TIMEOUT_MS + 1_500);
