@@ -2,10 +2,17 @@ import middy from '@middy/core';
 import { documentClient } from '../../adapters/dynamodb/document-client';
 import { ReviewsStore, type ReviewStatus } from '../../adapters/dynamodb/reviews-store';
 import { requiredEnv } from '../../adapters/env';
-import { CancellationReason, InvalidTransitionError, OrderCancelledError } from '../../domain/orders';
+import {
+  CancellationReason,
+  InvalidTransitionError,
+  OrderCancelledError,
+  ReviewRejectedError,
+} from '../../domain/orders';
 import { orderEventStore } from './dependencies';
 import { loadOrder, record } from './order-stream';
 import { observability } from '../observability';
+import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
+import { sagaClient } from './saga-client';
 
 let reviews: ReviewsStore | undefined;
 export const reviewsStore = (): ReviewsStore =>
@@ -20,34 +27,58 @@ export interface RequestReviewInput {
 }
 
 /**
- * The ManualReview task (`lambda:invoke.waitForTaskToken`): opens the review with the task token and
- * records that the order awaits it; the saga then waits until a reviewer answers the token. An order
- * cancelled meanwhile (its cancel found no review open yet) closes the review and leaves by
- * OrderCancelledError, so it is never left listed for nobody.
+ * The ManualReview task (`lambda:invoke.waitForTaskToken`): records that the order awaits review, then
+ * opens the review with the task token; the saga waits until a reviewer answers the token. In that
+ * order, a reviewer who sees the review finds the order awaiting it in the stream. What the stream
+ * already says when the review opens is settled at once (below), so the saga never waits for a review
+ * nobody can decide.
  */
 export async function requestReview(
   input: RequestReviewInput,
   now = new Date(),
 ): Promise<{ awaiting: true }> {
-  const order = await loadOrder(orderEventStore(), input.orderId);
-  if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  const { orderId } = input;
+  const order = await loadOrder(orderEventStore(), orderId);
+  if (order.status === 'CANCELLED') throw new OrderCancelledError(orderId);
+  try {
+    await record(orderEventStore(), { type: 'RequestReview', orderId }, 'saga:ManualReview');
+  } catch (error) {
+    if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
+      throw new OrderCancelledError(orderId);
+    throw error;
+  }
   const expires =
     input.timeoutSeconds === undefined ? undefined : now.getTime() + input.timeoutSeconds * 1000;
   await reviewsStore().open({
-    orderId: input.orderId,
+    orderId,
     taskToken: input.taskToken,
     total: input.total,
     requestedAt: now.toISOString(),
     ...(expires === undefined ? {} : { expiresAt: new Date(expires).toISOString() }),
   });
-  try {
-    await record(orderEventStore(), { type: 'RequestReview', orderId: input.orderId }, 'saga:ManualReview');
-  } catch (error) {
-    if (!(error instanceof InvalidTransitionError && error.from === 'CANCELLED')) throw error;
-    await reviewsStore().close(input.orderId, 'CANCELLED', now.toISOString());
-    throw new OrderCancelledError(input.orderId);
+  return settleIfAlreadyDecided(input, now);
+}
+
+/**
+ * What the stream recorded before this attempt's token was in the review (a customer's cancel, or a
+ * decision taken while an earlier attempt of this step was failing) nobody will answer this token with:
+ * the step answers it the same way, closes the review, and the saga moves on at once.
+ */
+async function settleIfAlreadyDecided(input: RequestReviewInput, now: Date): Promise<{ awaiting: true }> {
+  const { orderId } = input;
+  const order = await loadOrder(orderEventStore(), orderId);
+  const outcome = reviewOutcome(order);
+  const answer = sagaAnswerFor(order);
+  if (outcome === 'PENDING' || answer.kind === 'none') return { awaiting: true };
+  const decided = await reviewsStore().get(orderId);
+  await reviewsStore().close(orderId, outcome, now.toISOString());
+  if (answer.kind === 'succeed') {
+    await sagaClient().succeed(input.taskToken, answer.output);
+    return { awaiting: true };
   }
-  return { awaiting: true };
+  throw answer.error === 'ReviewRejectedError'
+    ? new ReviewRejectedError(orderId, decided?.reviewer ?? 'a reviewer')
+    : new OrderCancelledError(orderId);
 }
 
 const REVIEW_STATUS_BY_REASON: Partial<Record<CancellationReason, Exclude<ReviewStatus, 'PENDING'>>> = {
