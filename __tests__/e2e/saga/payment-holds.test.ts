@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PROJECT_ROOT } from '../../../src/local/template';
-import { api, eventually } from '../../support/api';
+import { bearer } from '../../../src/local/auth/dev-token';
+import { api, eventually, uniqueCustomer } from '../../support/api';
 import { ledgerOf, orderReaches, placeSagaOrder, stockedSku, stockOf } from '../../support/saga';
 import { localClientConfig, stackUrls } from '../../support/stack';
 
@@ -71,7 +72,7 @@ describe('payment holds the saga did not record', () => {
   });
 
   it('voids an authorization answered after the client gave up (PAYMENT_TIMEOUT)', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, 4200);
     await delayNextAnswer(CLIENT_TIMEOUT_MS + 1_500);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 4200 }]);
     expect(await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 60_000)).toMatchObject({
@@ -97,16 +98,20 @@ describe('payment holds the saga did not record', () => {
   }, 240_000);
 
   it('voids an authorization the customer cancelled while it was in flight (CUSTOMER_CANCELLED)', async () => {
-    const sku = await stockedSku(2);
+    const sku = await stockedSku(2, 4300);
     const delayedBefore = await delayNextAnswer(CLIENT_TIMEOUT_MS - 200);
-    const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 4300 }]);
+    const customerId = uniqueCustomer('hold-canceller');
+    const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 4300 }], { customerId });
     // The provider has the authorization request (and has authorized) but not answered yet: cancel now.
     await eventually(
       () => faults(),
       (state) => state.injected.delayed > delayedBefore,
       60_000,
     );
-    expect((await api('POST', `/orders/${orderId}/cancel`)).status).toBe(202);
+    const cancel = await api('POST', `/orders/${orderId}/cancel`, {
+      authorization: bearer({ role: 'customer', subject: customerId }),
+    });
+    expect(cancel.status).toBe(202);
     expect(await orderReaches(orderId, ['CANCELLED'])).toMatchObject({
       cancellationReason: 'CUSTOMER_CANCELLED',
     });

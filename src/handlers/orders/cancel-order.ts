@@ -31,7 +31,12 @@ export const handler = jsonApi(
     if (review?.status === 'PENDING') {
       const error = new OrderCancelledError(orderId);
       await sagaClient().fail(review.taskToken, error.name, error.message);
-      await reviewsStore().close(orderId, 'CANCELLED', new Date().toISOString(), byOperator ? 'operator' : 'customer');
+      await reviewsStore().close(
+        orderId,
+        'CANCELLED',
+        new Date().toISOString(),
+        byOperator ? 'operator' : 'customer',
+      );
     }
     return {
       status: 202,
