@@ -55,18 +55,28 @@ async function executionsByName(urls: ChaosUrls): Promise<Map<string, number>> {
   return executions;
 }
 
-/** captured and refunded per order, from one read of the provider's whole ledger. */
-async function ledgerByOrder(urls: ChaosUrls): Promise<Map<string, { captured: number; refunded: number }>> {
+type LedgerTotals = OrderOutcome['ledger'];
+
+/**
+ * Captured, refunded and live holds per order, from one read of the provider's whole ledger. Each
+ * authorization ends in one void or one capture, so those it is not yet matched by are still live.
+ */
+async function ledgerByOrder(urls: ChaosUrls): Promise<Map<string, LedgerTotals>> {
   const { status, body } = await provider<{ entries: { type: string; orderId: string; amount: number }[] }>(
     urls,
     'GET',
     '/v1/ledger',
   );
   if (status !== 200) throw new RangeError(`GET /v1/ledger answered ${status}`);
-  const totals = new Map<string, { captured: number; refunded: number }>();
+  const totals = new Map<string, { captured: number; refunded: number; liveHolds: number }>();
   for (const entry of body.entries) {
-    const total = totals.get(entry.orderId) ?? { captured: 0, refunded: 0 };
-    if (entry.type === 'capture') total.captured += entry.amount;
+    const total = totals.get(entry.orderId) ?? { captured: 0, refunded: 0, liveHolds: 0 };
+    if (entry.type === 'authorization') total.liveHolds += 1;
+    if (entry.type === 'void') total.liveHolds -= 1;
+    if (entry.type === 'capture') {
+      total.captured += entry.amount;
+      total.liveHolds -= 1;
+    }
     if (entry.type === 'refund') total.refunded += entry.amount;
     totals.set(entry.orderId, total);
   }
@@ -172,7 +182,7 @@ export async function collectOutcomes(
       total: view?.total ?? 0,
       lines: placed.get(orderId)?.lines ?? [],
       executions: executions.get(orderId) ?? 0,
-      ledger: ledger.get(orderId) ?? { captured: 0, refunded: 0 },
+      ledger: ledger.get(orderId) ?? { captured: 0, refunded: 0, liveHolds: 0 },
       versions: events.map((e) => e.metadata.version),
       view: view ?? {},
       folded,

@@ -4,7 +4,11 @@ export interface OrderOutcome {
   readonly total: number;
   readonly lines: readonly { sku: string; quantity: number }[];
   readonly executions: number;
-  readonly ledger: { captured: number; refunded: number };
+  /**
+   * From the provider's ledger: minor units captured and refunded, and the holds still live
+   * (authorizations neither voided nor captured).
+   */
+  readonly ledger: { captured: number; refunded: number; liveHolds: number };
   readonly versions: readonly number[];
   /** The read model's view, as the API serves it. */
   readonly view: Readonly<Record<string, unknown>>;
@@ -101,6 +105,10 @@ export function checkInvariants(
     const kept = o.ledger.captured - o.ledger.refunded;
     const expected = o.status === 'CONFIRMED' ? o.total : 0;
     if (kept !== expected) add('money', `${o.orderId} ${o.status} kept ${kept}, expected ${expected}`);
+    // A hold blocks the customer's money until it lapses: an ended order keeps none (a CONFIRMED order's
+    // authorization was captured; a CANCELLED order's was voided, even one the saga never recorded).
+    if (o.ledger.liveHolds !== 0 && (o.status === 'CANCELLED' || o.status === 'CONFIRMED'))
+      add('money', `${o.orderId} ${o.status} still holds ${o.ledger.liveHolds} authorization(s)`);
     const priced = prices ? mispriced(o, prices) : undefined;
     if (priced) add('priced', priced);
     if (o.versions.length === 0 || o.versions.some((v, i) => v !== i + 1))

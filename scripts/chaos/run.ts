@@ -177,10 +177,8 @@ export async function runChaos(
           const planned = placed.get(orderId);
           if (!planned?.review || answered.has(orderId)) continue;
           answered.add(orderId);
-          await api(urls, 'POST', `/orders/${orderId}/review`, {
-            decision: planned.review,
-            reviewer: 'chaos',
-          });
+          // The reviewer is the caller: the chaos client's operator token.
+          await api(urls, 'POST', `/orders/${orderId}/review`, { decision: planned.review });
         }
       } catch {
         // A busy stack: try again on the next round (the run ends the loop).

@@ -90,6 +90,40 @@ describe('PaymentProvider adapter against the simulator', () => {
     expect(sim.simulator.ledger('o-void').totals.voided).toBe(4200);
   });
 
+  it('finds an authorization by its idempotency key, typed; undefined when there is none', async () => {
+    const { authorizationId } = await authorize('o-lookup');
+    expect(await provider.findAuthorization('authorize:o-lookup')).toEqual({
+      authorizationId,
+      status: 'authorized',
+      orderId: 'o-lookup',
+      amount: 4200,
+      currency: 'EUR',
+    });
+    await provider.void({ authorizationId, idempotencyKey: 'void:o-lookup' });
+    expect(await provider.findAuthorization('authorize:o-lookup')).toMatchObject({ status: 'voided' });
+    expect(await provider.findAuthorization('authorize:o-none')).toBeUndefined();
+  });
+
+  it('a lookup after the answer was lost to the client timeout finds what the provider did', async () => {
+    const impatient = new PaymentProvider({ baseUrl: sim.url, timeoutMs: 100 });
+    await sim.post('/__faults', { delayNext: 1, delayMs: 1000 });
+    const error = await failure(
+      impatient.authorize({
+        orderId: 'o-late',
+        amount: 4200,
+        currency: 'EUR',
+        token: 'tok_visa',
+        idempotencyKey: 'authorize:o-late',
+      }),
+    );
+    expect(error).toBeInstanceOf(PaymentTimeoutError);
+    expect(await provider.findAuthorization('authorize:o-late')).toMatchObject({
+      status: 'authorized',
+      orderId: 'o-late',
+      amount: 4200,
+    });
+  });
+
   it.each([
     ['tok_decline', 'card_declined', 'generic_decline'],
     ['tok_insufficient_funds', 'insufficient_funds', 'insufficient_funds'],

@@ -42,7 +42,7 @@ describe('payment provider simulator', () => {
       const unknown = await sim.get('/v1/nothing-here');
       expect(unknown.status).toBe(404);
       expect(errorOf(unknown).code).toBe('not_found');
-      const wrongMethod = await sim.request('GET', '/v1/authorizations');
+      const wrongMethod = await sim.request('DELETE', '/v1/authorizations');
       expect(wrongMethod.status).toBe(405);
       expect(errorOf(wrongMethod).code).toBe('method_not_allowed');
     });
@@ -321,6 +321,79 @@ describe('payment provider simulator', () => {
       const answer = await sim.post('/v1/captures/cap_nope/refunds', {}, 'r1');
       expect(answer.status).toBe(404);
       expect(errorOf(answer)).toMatchObject({ code: 'resource_missing', param: 'captureId' });
+    });
+  });
+
+  describe('looking authorizations up (GET /v1/authorizations)', () => {
+    it('finds an authorization by the Idempotency-Key it was made with, as it stands now', async () => {
+      const authorizationId = await authorized('o-find', 1800);
+      const found = await sim.get('/v1/authorizations?idempotencyKey=authorize:o-find');
+      expect(found).toMatchObject({
+        status: 200,
+        body: {
+          data: [{ authorizationId, status: 'authorized', orderId: 'o-find', amount: 1800, currency: 'USD' }],
+        },
+      });
+      await sim.post(`/v1/authorizations/${authorizationId}/void`, {}, 'void:o-find');
+      const after = await sim.get('/v1/authorizations?idempotencyKey=authorize:o-find');
+      expect(after.body.data).toEqual([expect.objectContaining({ authorizationId, status: 'voided' })]);
+    });
+
+    it('shows a captured authorization with its capture, and finds every authorization of an order', async () => {
+      const captureId = await captured('o-find-cap');
+      await sim.authorize(order('o-find-cap'), 'authorize:o-find-cap:second');
+      const byKey = await sim.get('/v1/authorizations?idempotencyKey=authorize:o-find-cap');
+      expect(byKey.body.data).toEqual([expect.objectContaining({ status: 'captured', captureId })]);
+      const byOrder = await sim.get('/v1/authorizations?orderId=o-find-cap');
+      expect((byOrder.body.data as { status: string }[]).map((a) => a.status)).toEqual([
+        'captured',
+        'authorized',
+      ]);
+    });
+
+    it('finds nothing for a key that made no authorization: unknown, declined, or still held unanswered', async () => {
+      await sim.authorize(order('o-declined', 'tok_decline'), 'authorize:o-declined');
+      void sim
+        .request('POST', '/v1/authorizations', {
+          body: order('o-hanging', 'tok_timeout'),
+          key: 'authorize:o-hanging',
+          timeoutMs: 100,
+        })
+        .catch(() => undefined);
+      await waitFor(() => sim.simulator.heldRequests > 0);
+      for (const key of ['authorize:o-never', 'authorize:o-declined', 'authorize:o-hanging']) {
+        const answer = await sim.get(`/v1/authorizations?idempotencyKey=${key}`);
+        expect({ key, status: answer.status, data: answer.body.data }).toEqual({
+          key,
+          status: 200,
+          data: [],
+        });
+      }
+    });
+
+    it('answers a lookup at once while money-moving requests are failed or delayed by injected faults', async () => {
+      const authorizationId = await authorized('o-find-fault');
+      await sim.post('/__faults', { failNext: 1, status: 503 });
+      const found = await sim.get('/v1/authorizations?idempotencyKey=authorize:o-find-fault');
+      expect(found.body.data).toEqual([expect.objectContaining({ authorizationId })]);
+      expect((await sim.get('/__faults')).body.failNext).toBe(1);
+    });
+
+    it('refuses a lookup with no filter, an empty one or an unknown one: 400 naming it', async () => {
+      const params = [
+        ['', 'idempotencyKey'],
+        ['?idempotencyKey=', 'idempotencyKey'],
+        ['?orderId=', 'orderId'],
+        ['?customer=c1', 'customer'],
+      ];
+      for (const [query, param] of params) {
+        const answer = await sim.get(`/v1/authorizations${query}`);
+        expect({ query, status: answer.status, param: errorOf(answer).param }).toEqual({
+          query,
+          status: 400,
+          param,
+        });
+      }
     });
   });
 

@@ -7,7 +7,7 @@ const outcome = (overrides: Partial<OrderOutcome> = {}): OrderOutcome => ({
   total: 1000,
   lines: [{ sku: 'A', quantity: 2 }],
   executions: 1,
-  ledger: { captured: 1000, refunded: 0 },
+  ledger: { captured: 1000, refunded: 0, liveHolds: 0 },
   versions: [1, 2, 3],
   view,
   folded: view,
@@ -64,7 +64,14 @@ describe('chaos invariants', () => {
     const more = { ...view, items: [{ sku: 'A', quantity: 3, unitPrice: 500 }] };
     expect(broken(outcome({ view: more, folded: more }))).toEqual(['priced']);
     expect(
-      broken(outcome({ total: 999, view: priced, folded: priced, ledger: { captured: 999, refunded: 0 } })),
+      broken(
+        outcome({
+          total: 999,
+          view: priced,
+          folded: priced,
+          ledger: { captured: 999, refunded: 0, liveHolds: 0 },
+        }),
+      ),
     ).toEqual(['priced']);
   });
 
@@ -82,5 +89,24 @@ describe('chaos invariants', () => {
       ),
     ).toEqual(expect.arrayContaining(['money']));
     expect(invariantsBroken(outcome({ versions: [1, 3] }))).toEqual(['gapless']);
+  });
+
+  it('flags a live payment hold on an ended order: one the saga never recorded still blocks the money', () => {
+    const cancelled = { ...view, status: 'CANCELLED' };
+    const cancelledOutcome = (liveHolds: number) =>
+      outcome({
+        status: 'CANCELLED',
+        view: cancelled,
+        folded: cancelled,
+        ledger: { captured: 0, refunded: 0, liveHolds },
+        lines: [],
+      });
+    expect(checkInvariants([cancelledOutcome(0)], new Map())).toEqual([]);
+    expect(checkInvariants([cancelledOutcome(1)], new Map())).toEqual([
+      { invariant: 'money', detail: 'o1 CANCELLED still holds 1 authorization(s)' },
+    ]);
+    expect(invariantsBroken(outcome({ ledger: { captured: 1000, refunded: 0, liveHolds: 1 } }))).toEqual([
+      'money',
+    ]);
   });
 });

@@ -7,7 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 
-export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+/** PENDING until the review ends: decided (APPROVED, REJECTED), ended by the order (CANCELLED) or by its timeout. */
+export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'TIMED_OUT';
 
 export interface Review {
   readonly orderId: string;
@@ -16,11 +17,17 @@ export interface Review {
   readonly taskToken: string;
   readonly total: number;
   readonly requestedAt: string;
+  /** When the saga's review timeout fires (ISO-8601); absent on reviews opened before it was recorded. */
+  readonly expiresAt?: string;
+  /** When the review ended, and who decided it. */
   readonly decidedAt?: string;
   readonly reviewer?: string;
 }
 
-/** Orders waiting for a person, with the task token that resumes their saga. */
+/**
+ * Orders waiting for a person, with the task token that resumes their saga. The order's event stream
+ * is the record of the decision; this table holds the token and says which reviews are still open.
+ */
 export class ReviewsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -28,7 +35,7 @@ export class ReviewsStore {
   ) {}
 
   /** Opens (or, for a retried step, re-opens with the newest token) the review of an order. */
-  async open(review: Omit<Review, 'status'>): Promise<void> {
+  async open(review: Omit<Review, 'status' | 'decidedAt' | 'reviewer'>): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
@@ -40,7 +47,7 @@ export class ReviewsStore {
         }),
       );
     } catch (error) {
-      // Already decided: the decision stands, a late retry of the step changes nothing.
+      // Already ended: the outcome stands, a late retry of the step changes nothing.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
@@ -52,26 +59,29 @@ export class ReviewsStore {
     return Item as Review | undefined;
   }
 
-  /** Records the decision once; false when the review was no longer pending. */
-  async decide(
+  /**
+   * Ends a pending review with how it ended; false when it had already ended (or there is none). Called
+   * after the outcome is in the order's stream and the saga has its answer, so it only tidies the list.
+   */
+  async close(
     orderId: string,
     status: Exclude<ReviewStatus, 'PENDING'>,
-    reviewer: string,
     at: string,
+    reviewer?: string,
   ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { orderId },
-          UpdateExpression: 'SET #s = :status, reviewer = :reviewer, decidedAt = :at',
+          UpdateExpression: `SET #s = :status, decidedAt = :at${reviewer === undefined ? '' : ', reviewer = :reviewer'}`,
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
             ':status': status,
-            ':reviewer': reviewer,
             ':at': at,
             ':pending': 'PENDING',
+            ...(reviewer === undefined ? {} : { ':reviewer': reviewer }),
           },
         }),
       );
@@ -82,17 +92,29 @@ export class ReviewsStore {
     }
   }
 
-  async pending(limit: number): Promise<Review[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :pending',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':pending': 'PENDING' },
-        Limit: limit,
-      }),
-    );
-    return Items as Review[];
+  /**
+   * Open reviews whose timeout has not fired by `now`, oldest first, up to `limit`. A review whose saga
+   * timed out is closed by the saga's compensation; until then it is left out here by its expiry.
+   */
+  async pending(limit: number, now: Date): Promise<Review[]> {
+    const reviews: Review[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#s = :pending',
+          FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':now': now.toISOString() },
+          Limit: limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      reviews.push(...((page.Items ?? []) as Review[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && reviews.length < limit);
+    return reviews.slice(0, limit);
   }
 }

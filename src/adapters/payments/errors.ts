@@ -1,5 +1,5 @@
 /** The provider call that failed. */
-export type PaymentOperation = 'authorize' | 'capture' | 'void' | 'refund';
+export type PaymentOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'lookup';
 
 /**
  * Base of the payment provider errors. Each subclass sets `name` to its class name, because Step

@@ -64,6 +64,18 @@ export interface Capture {
   readonly currency?: string;
 }
 
+/** An authorization as the provider holds it now (a lookup's answer). */
+export interface HeldAuthorization {
+  readonly authorizationId: string;
+  readonly status: 'authorized' | 'captured' | 'voided';
+  readonly orderId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly captureId?: string;
+}
+
+const HELD_STATUSES: readonly unknown[] = ['authorized', 'captured', 'voided'];
+
 export interface VoidedAuthorization {
   readonly authorizationId: string;
   readonly status: 'voided';
@@ -151,6 +163,41 @@ export class PaymentProvider {
     return result as Authorization;
   }
 
+  /**
+   * The authorization made with `idempotencyKey`, as the provider holds it now, or undefined when it
+   * made none (it declined, never received the request, or has not carried it out). This is how a
+   * client that lost an authorize answer (its own timeout, a crash) learns whether money is held.
+   */
+  async findAuthorization(idempotencyKey: string): Promise<HeldAuthorization | undefined> {
+    const body = await this.send(
+      'lookup',
+      'GET',
+      `/v1/authorizations?${new URLSearchParams({ idempotencyKey }).toString()}`,
+    );
+    const found = Array.isArray(body.data) ? (body.data as unknown[]) : undefined;
+    if (found === undefined || found.length > 1) throw this.invalidAnswer('lookup', body);
+    const [held] = found;
+    if (held === undefined) return undefined;
+    if (
+      !isObject(held) ||
+      typeof held.authorizationId !== 'string' ||
+      !HELD_STATUSES.includes(held.status) ||
+      typeof held.orderId !== 'string' ||
+      typeof held.amount !== 'number' ||
+      typeof held.currency !== 'string'
+    ) {
+      throw this.invalidAnswer('lookup', body);
+    }
+    return {
+      authorizationId: held.authorizationId,
+      status: held.status as HeldAuthorization['status'],
+      orderId: held.orderId,
+      amount: held.amount,
+      currency: held.currency,
+      ...(typeof held.captureId === 'string' ? { captureId: held.captureId } : {}),
+    };
+  }
+
   async capture(request: CaptureRequest): Promise<Capture> {
     const { authorizationId, amount, idempotencyKey } = request;
     const body = await this.post(
@@ -215,23 +262,31 @@ export class PaymentProvider {
     };
   }
 
-  private async post(
+  private post(
     operation: PaymentOperation,
     path: string,
     idempotencyKey: string,
     payload: JsonObject,
   ): Promise<JsonObject> {
+    return this.send(operation, 'POST', path, { idempotencyKey, payload });
+  }
+
+  private async send(
+    operation: PaymentOperation,
+    method: 'GET' | 'POST',
+    path: string,
+    write?: { readonly idempotencyKey: string; readonly payload: JsonObject },
+  ): Promise<JsonObject> {
     let status: number;
     let body: unknown;
     try {
       const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method: 'POST',
+        method,
         headers: {
-          'content-type': 'application/json',
           accept: 'application/json',
-          'idempotency-key': idempotencyKey,
+          ...(write ? { 'content-type': 'application/json', 'idempotency-key': write.idempotencyKey } : {}),
         },
-        body: JSON.stringify(payload),
+        body: write ? JSON.stringify(write.payload) : undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = response.status;

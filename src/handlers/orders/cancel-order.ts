@@ -25,18 +25,18 @@ export const handler = jsonApi(
       { type: 'CancelOrder', orderId, reason: byOperator ? 'OPERATOR_CANCELLED' : 'CUSTOMER_CANCELLED' },
       `api:${request.requestId}`,
     );
+    // Recorded first (above), then the waiting saga is answered, then the review closed: a reviewer's
+    // decision racing this cancel finds the cancellation in the stream and answers the same.
     const review = await reviewsStore().get(orderId);
-    if (
-      review?.status === 'PENDING' &&
-      (await reviewsStore().decide(
-        orderId,
-        'REJECTED',
-        byOperator ? 'operator' : 'customer',
-        new Date().toISOString(),
-      ))
-    ) {
+    if (review?.status === 'PENDING') {
       const error = new OrderCancelledError(orderId);
       await sagaClient().fail(review.taskToken, error.name, error.message);
+      await reviewsStore().close(
+        orderId,
+        'CANCELLED',
+        new Date().toISOString(),
+        byOperator ? 'operator' : 'customer',
+      );
     }
     return {
       status: 202,

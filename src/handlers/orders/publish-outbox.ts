@@ -10,7 +10,7 @@ import {
   type OrderEventEnvelope,
 } from '../../domain/orders';
 import { fromItem } from '../../adapters/dynamodb/event-items';
-import { EventPublisher } from '../../adapters/eventbridge/event-publisher';
+import { EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
 import { eventBridgeClient } from '../../adapters/clients-eventbridge';
 import { requiredEnv } from '../../adapters/env';
 import { logger, observability } from '../observability';
@@ -24,57 +24,73 @@ const eventPublisher = () =>
 
 interface Decoded {
   readonly record: DynamoDBRecord;
-  readonly envelope?: OrderEventEnvelope;
+  readonly envelope: OrderEventEnvelope;
 }
 
 const isOrderStream = (record: DynamoDBRecord): boolean =>
   record.dynamodb?.Keys?.streamId?.S?.startsWith('order#') === true;
 
-const decode = (record: DynamoDBRecord): Decoded => {
+/** The record's event, or undefined when it has none to publish (an INSERT always has its new image). */
+const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined => {
   const image = record.dynamodb?.NewImage;
-  if (!image) return { record };
+  if (!image) return undefined;
   const decoded = decodeOrderEnvelope(fromItem(unmarshall(image as Record<string, AttributeValue>)));
-  if (E.isLeft(decoded)) {
-    logger.error('undecodable event in the store', {
-      error: decoded.left.message,
-      sequenceNumber: record.dynamodb?.SequenceNumber,
-    });
-    throw decoded.left;
-  }
-  return { record, envelope: decoded.right };
+  if (E.isRight(decoded)) return decoded.right;
+  logger.error('undecodable event in the store', {
+    error: decoded.left.message,
+    sequenceNumber: record.dynamodb?.SequenceNumber,
+  });
+  throw decoded.left;
 };
 
+const failureAt = (record: DynamoDBRecord): DynamoDBBatchResponse => ({
+  batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }],
+});
+
 /**
- * The outbox: every event appended to the store is published to the bus, in stream order. Only the
- * entries EventBridge refused are resent; what still fails is reported from its first record on, so
- * Lambda retries that record and the ones after it (consumers drop the duplicates by eventId).
+ * The outbox: every event appended to the store is published to the bus, in stream order. Lambda reads
+ * a reported failure as "every record before this one is done", so the batch is published in order up
+ * to its first failure and that record is reported: a record that cannot be decoded stops the batch
+ * after the records before it were published, and a chunk EventBridge still refuses after the
+ * publisher's retries stops it at its first refused entry. Lambda then retries from there (consumers
+ * drop what is published twice by eventId), and a record that never succeeds reaches the on-failure
+ * destination instead of being skipped.
  */
 export async function publishOutbox(
   publisherFor: () => Pick<EventPublisher, 'publish'>,
   event: DynamoDBStreamEvent,
 ): Promise<DynamoDBBatchResponse> {
   const decoded: Decoded[] = [];
+  let undecodable: DynamoDBRecord | undefined;
   for (const record of event.Records) {
     // Only appended order events are published; anything else in the table is not part of the outbox.
     if (record.eventName !== 'INSERT' || !isOrderStream(record)) continue;
     try {
-      decoded.push(decode(record));
+      const envelope = decode(record);
+      if (envelope) decoded.push({ record, envelope });
     } catch {
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+      undecodable = record;
+      break;
     }
   }
-  const envelopes = decoded.flatMap((d) => (d.envelope ? [d.envelope] : []));
-  const { failed } = await publisherFor().publish(envelopes);
-  if (envelopes.length > 0) {
+  let published = 0;
+  let refused: Decoded | undefined;
+  for (let start = 0; start < decoded.length && !refused; start += PUT_EVENTS_BATCH) {
+    const chunk = decoded.slice(start, start + PUT_EVENTS_BATCH);
+    const { failed } = await publisherFor().publish(chunk.map((d) => d.envelope));
+    refused = chunk.find((d) => failed.includes(d.envelope));
+    published += chunk.length - failed.length;
+  }
+  if (decoded.length > 0) {
     logger.info('events published', {
-      published: envelopes.length - failed.length,
-      failed: failed.length,
-      orderIds: [...new Set(envelopes.map((envelope) => envelope.metadata.orderId))],
+      published,
+      failed: decoded.length - published,
+      orderIds: [...new Set(decoded.map((d) => d.envelope.metadata.orderId))],
     });
   }
-  if (failed.length === 0) return { batchItemFailures: [] };
-  const firstFailed = decoded.find((d) => d.envelope && failed.includes(d.envelope));
-  return { batchItemFailures: [{ itemIdentifier: firstFailed?.record.dynamodb?.SequenceNumber ?? '' }] };
+  if (refused) return failureAt(refused.record);
+  if (undecodable) return failureAt(undecodable);
+  return { batchItemFailures: [] };
 }
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import * as steps from './steps';
 import { inventoryStore, orderEventStore, paymentMethodReferences, paymentProvider } from './dependencies';
+import { closeOpenReview } from './review-steps';
 import { logger, observability } from '../observability';
 
 /*
@@ -14,6 +15,7 @@ const deps = (): steps.StepDeps => ({
   payments: paymentProvider(),
   // Opened lazily: only AuthorizePayment needs it, and only its function has the secret.
   paymentMethods: { open: (reference, orderId) => paymentMethodReferences().open(reference, orderId) },
+  closeReview: closeOpenReview,
 });
 
 const step = <I, O>(name: string, run: (deps: steps.StepDeps, input: I) => Promise<O>) =>

@@ -46,6 +46,18 @@ function recordOutcome(before: OrderState, appended: readonly OrderEvent[], at: 
   }
 }
 
+export interface RecordOptions {
+  readonly now?: () => Date;
+  /** The stream as the caller just read it: the first attempt decides on it instead of reading again. */
+  readonly current?: OrderState;
+  /**
+   * Checked against the stream as it is when the command is decided (again after a lost race), so the
+   * append happens only on a stream that passes it; throw to refuse. For conditions the command alone
+   * does not carry, e.g. a reviewer's rejection applies only to an order still awaiting its review.
+   */
+  readonly precondition?: (state: OrderState) => void;
+}
+
 /**
  * Decides `command` against the current stream and appends what it produces. A lost race reloads and
  * decides again, so concurrent steps (a customer cancelling during a step) serialise on the stream.
@@ -56,12 +68,11 @@ export async function record(
   store: EventStore,
   command: OrderCommand,
   causationId: string,
-  now = () => new Date(),
-  /** The stream as the caller just read it: the first attempt decides on it instead of reading again. */
-  current?: OrderState,
+  { now = () => new Date(), current, precondition }: RecordOptions = {},
 ): Promise<{ state: OrderState; appended: OrderEvent[] }> {
   for (let attempt = 1; ; attempt += 1) {
     const state = attempt === 1 && current ? current : await loadOrder(store, command.orderId);
+    precondition?.(state);
     const at = now().toISOString();
     const decided = decide(command, state, { now: at });
     if (E.isLeft(decided)) throw decided.left;

@@ -1,11 +1,18 @@
 import middy from '@middy/core';
 import { documentClient } from '../../adapters/dynamodb/document-client';
-import { ReviewsStore } from '../../adapters/dynamodb/reviews-store';
+import { ReviewsStore, type ReviewStatus } from '../../adapters/dynamodb/reviews-store';
 import { requiredEnv } from '../../adapters/env';
-import { OrderCancelledError } from '../../domain/orders';
+import {
+  CancellationReason,
+  InvalidTransitionError,
+  OrderCancelledError,
+  ReviewRejectedError,
+} from '../../domain/orders';
 import { orderEventStore } from './dependencies';
 import { loadOrder, record } from './order-stream';
 import { observability } from '../observability';
+import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
+import { sagaClient } from './saga-client';
 
 let reviews: ReviewsStore | undefined;
 export const reviewsStore = (): ReviewsStore =>
@@ -15,26 +22,76 @@ export interface RequestReviewInput {
   readonly orderId: string;
   readonly total: number;
   readonly taskToken: string;
+  /** The task's timeout (the stage's reviewTimeoutSeconds), so the review can say when it expires. */
+  readonly timeoutSeconds?: number;
 }
 
 /**
- * The ManualReview task (`lambda:invoke.waitForTaskToken`): opens the review with the task token and
- * records that the order awaits it; the saga then waits until a reviewer answers the token.
+ * The ManualReview task (`lambda:invoke.waitForTaskToken`): records that the order awaits review, then
+ * opens the review with the task token; the saga waits until a reviewer answers the token. In that
+ * order, a reviewer who sees the review finds the order awaiting it in the stream. What the stream
+ * already says when the review opens is settled at once (below), so the saga never waits for a review
+ * nobody can decide.
  */
 export async function requestReview(
   input: RequestReviewInput,
   now = new Date(),
 ): Promise<{ awaiting: true }> {
-  const order = await loadOrder(orderEventStore(), input.orderId);
-  if (order.status === 'CANCELLED') throw new OrderCancelledError(order.orderId);
+  const { orderId } = input;
+  const order = await loadOrder(orderEventStore(), orderId);
+  if (order.status === 'CANCELLED') throw new OrderCancelledError(orderId);
+  try {
+    await record(orderEventStore(), { type: 'RequestReview', orderId }, 'saga:ManualReview');
+  } catch (error) {
+    if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
+      throw new OrderCancelledError(orderId);
+    throw error;
+  }
+  const expires =
+    input.timeoutSeconds === undefined ? undefined : now.getTime() + input.timeoutSeconds * 1000;
   await reviewsStore().open({
-    orderId: input.orderId,
+    orderId,
     taskToken: input.taskToken,
     total: input.total,
     requestedAt: now.toISOString(),
+    ...(expires === undefined ? {} : { expiresAt: new Date(expires).toISOString() }),
   });
-  await record(orderEventStore(), { type: 'RequestReview', orderId: input.orderId }, 'saga:ManualReview');
-  return { awaiting: true };
+  return settleIfAlreadyDecided(input, now);
+}
+
+/**
+ * What the stream recorded before this attempt's token was in the review (a customer's cancel, or a
+ * decision taken while an earlier attempt of this step was failing) nobody will answer this token with:
+ * the step answers it the same way, closes the review, and the saga moves on at once.
+ */
+async function settleIfAlreadyDecided(input: RequestReviewInput, now: Date): Promise<{ awaiting: true }> {
+  const { orderId } = input;
+  const order = await loadOrder(orderEventStore(), orderId);
+  const outcome = reviewOutcome(order);
+  const answer = sagaAnswerFor(order);
+  if (outcome === 'PENDING' || answer.kind === 'none') return { awaiting: true };
+  const decided = await reviewsStore().get(orderId);
+  await reviewsStore().close(orderId, outcome, now.toISOString());
+  if (answer.kind === 'succeed') {
+    await sagaClient().succeed(input.taskToken, answer.output);
+    return { awaiting: true };
+  }
+  throw answer.error === 'ReviewRejectedError'
+    ? new ReviewRejectedError(orderId, decided?.reviewer ?? 'a reviewer')
+    : new OrderCancelledError(orderId);
+}
+
+const REVIEW_STATUS_BY_REASON: Partial<Record<CancellationReason, Exclude<ReviewStatus, 'PENDING'>>> = {
+  REVIEW_TIMEOUT: 'TIMED_OUT',
+  REVIEW_REJECTED: 'REJECTED',
+};
+
+/**
+ * Closes the order's review if it is still open when the saga cancels the order: above all a review
+ * that timed out, which nobody else closes, so it leaves GET /reviews.
+ */
+export async function closeOpenReview(orderId: string, reason: CancellationReason, now = new Date()) {
+  return reviewsStore().close(orderId, REVIEW_STATUS_BY_REASON[reason] ?? 'CANCELLED', now.toISOString());
 }
 
 export const handler = middy<RequestReviewInput, { awaiting: true }>()

@@ -13,7 +13,7 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
 import { loadOrder, record } from './order-stream';
-import { timedPaymentCall } from '../observability';
+import { logger, timedPaymentCall } from '../observability';
 
 /*
  * The saga's steps. Each is idempotent: it reads the order's stream first and does only what the
@@ -28,6 +28,8 @@ export interface StepDeps {
   readonly payments: PaymentProvider;
   /** Turns the payment-method reference OrderPlaced records back into the token, for this order only. */
   readonly paymentMethods: { open(reference: string, orderId: string): string };
+  /** Closes the order's review if it is still open (the CancelOrder step only). */
+  readonly closeReview?: (orderId: string, reason: CancellationReason) => Promise<unknown>;
 }
 
 export interface StepInput {
@@ -35,6 +37,9 @@ export interface StepInput {
 }
 
 const causation = (step: string) => `saga:${step}`;
+
+/** The idempotency key of the order's authorization: also how the provider finds it again. */
+const authorizeKey = (orderId: string) => `authorize:${orderId}`;
 
 /** A forward step may not run on an order the customer cancelled: the saga compensates instead. */
 function refuseCancelled(order: OrderState): void {
@@ -48,7 +53,7 @@ async function recordForward(
   current: OrderState,
 ): Promise<OrderState> {
   try {
-    return (await record(deps.store, command, causation(step), undefined, current)).state;
+    return (await record(deps.store, command, causation(step), { current })).state;
   } catch (error) {
     if (error instanceof InvalidTransitionError && error.from === 'CANCELLED')
       throw new OrderCancelledError(command.orderId);
@@ -105,7 +110,7 @@ export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
         amount: order.total,
         currency: order.currency,
         token,
-        idempotencyKey: `authorize:${orderId}`,
+        idempotencyKey: authorizeKey(orderId),
       }),
     );
     await recordForward(
@@ -203,19 +208,61 @@ export async function confirmOrder(
   return { confirmed: true };
 }
 
+/**
+ * The authorization RefundPayment must release. The stream's, when it recorded one; otherwise the
+ * provider may still hold one the stream never heard of: it authorized but answered after the client's
+ * timeout, or the customer cancelled while the call was in flight, so the step could not record it.
+ * The provider finds that one by the key it was made with. A found authorization is recorded when the
+ * order can still take it (the void that follows is then recorded against it); a cancelled order
+ * records only the release, which the domain accepts without an authorization.
+ */
+async function authorizationToRelease(
+  deps: StepDeps,
+  order: OrderState,
+): Promise<{ authorizationId?: string; amount: number }> {
+  if (order.authorizationId !== undefined)
+    return { authorizationId: order.authorizationId, amount: order.authorizedAmount };
+  // AuthorizePayment runs only after the reservation is recorded, and a decline holds nothing: without
+  // both, no authorization can exist and the provider is not asked.
+  if (order.reservations.length === 0 || order.paymentDeclineReason !== undefined) return { amount: 0 };
+  const held = await timedPaymentCall('lookup', () =>
+    deps.payments.findAuthorization(authorizeKey(order.orderId)),
+  );
+  if (held === undefined) return { amount: 0 };
+  logger.warn('unrecorded payment authorization found', { authorizationId: held.authorizationId });
+  try {
+    await record(
+      deps.store,
+      {
+        type: 'RecordPaymentAuthorized',
+        orderId: order.orderId,
+        authorizationId: held.authorizationId,
+        amount: held.amount,
+        currency: held.currency,
+      },
+      causation('RefundPayment'),
+    );
+  } catch (error) {
+    // Cancelled (now or meanwhile): a cancelled order takes the release without the authorization.
+    if (!(error instanceof InvalidTransitionError && error.from === 'CANCELLED')) throw error;
+  }
+  return { authorizationId: held.authorizationId, amount: held.amount };
+}
+
 /** Gives back what was taken: a refund after capture, a void before it, nothing when nothing was taken. */
 export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
-  const order = await loadOrder(deps.store, orderId);
+  const loaded = await loadOrder(deps.store, orderId);
   // A confirmed order keeps its money. Reaching here means ConfirmOrder's answer was lost after it
   // recorded the outcome; failing loudly (the saga fails, its alarm fires) beats refunding a sale.
-  if (order.status === 'CONFIRMED') throw new InvalidTransitionError(orderId, order.status, 'RefundPayment');
-  if (order.refundId !== undefined || order.authorizationId === undefined) return { refunded: 0 };
-  if (order.captureId !== undefined) {
-    const { captureId } = order;
+  if (loaded.status === 'CONFIRMED')
+    throw new InvalidTransitionError(orderId, loaded.status, 'RefundPayment');
+  if (loaded.refundId !== undefined) return { refunded: 0 };
+  if (loaded.captureId !== undefined) {
+    const { captureId } = loaded;
     const refund = await timedPaymentCall('refund', () =>
       deps.payments.refund({
         captureId,
-        amount: order.capturedAmount - order.refundedAmount,
+        amount: loaded.capturedAmount - loaded.refundedAmount,
         idempotencyKey: `refund:${orderId}`,
       }),
     );
@@ -223,28 +270,21 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordPaymentRefunded', orderId, refundId: refund.refundId, amount: refund.amount },
       causation('RefundPayment'),
-      undefined,
-      order,
+      { current: loaded },
     );
     return { refunded: refund.amount };
   }
-  const { authorizationId } = order;
+  const { authorizationId, amount } = await authorizationToRelease(deps, loaded);
+  if (authorizationId === undefined) return { refunded: 0 };
   await timedPaymentCall('void', () =>
     deps.payments.void({ authorizationId, idempotencyKey: `void:${orderId}` }),
   );
   await record(
     deps.store,
-    {
-      type: 'RecordPaymentRefunded',
-      orderId,
-      refundId: `void:${order.authorizationId}`,
-      amount: order.authorizedAmount,
-    },
+    { type: 'RecordPaymentRefunded', orderId, refundId: `void:${authorizationId}`, amount },
     causation('RefundPayment'),
-    undefined,
-    order,
   );
-  return { refunded: order.authorizedAmount };
+  return { refunded: amount };
 }
 
 /** Releases only what this order holds; a second call, or one without a reservation, releases nothing. */
@@ -256,8 +296,7 @@ export async function releaseInventory(deps: StepDeps, { orderId }: StepInput) {
       deps.store,
       { type: 'RecordInventoryReleased', orderId, released: [...order.reservations] },
       causation('ReleaseInventory'),
-      undefined,
-      order,
+      { current: order },
     );
   }
   return { released: order.inventoryReleased ? [] : order.reservations };
@@ -274,5 +313,8 @@ export async function cancelOrder(deps: StepDeps, { orderId, reason }: StepInput
     { type: 'CancelOrder', orderId, reason },
     causation('CancelOrder'),
   );
+  // A review still open now (above all one that timed out, which nobody decided) leaves GET /reviews.
+  if (state.review !== 'NONE' && state.cancellationReason !== undefined)
+    await deps.closeReview?.(orderId, state.cancellationReason);
   return { status: state.status, reason: state.cancellationReason };
 }

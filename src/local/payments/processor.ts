@@ -67,6 +67,17 @@ const behaviourOf = (token: string): TokenBehaviour =>
         message: `Your card was declined (unknown test token "${token}").`,
       };
 
+/** An authorization as the provider reports it when asked (`GET /v1/authorizations`). */
+export interface AuthorizationView {
+  readonly authorizationId: string;
+  readonly status: AuthorizationRecord['state'];
+  readonly orderId: string;
+  readonly amount: number;
+  readonly currency: string;
+  /** The capture, once captured. */
+  readonly captureId?: string;
+}
+
 const notFound = (what: string, param: string, id: string) =>
   new SimulatorHttpError(404, 'resource_missing', `No such ${what}: ${id}`, { param });
 
@@ -209,6 +220,31 @@ export class PaymentProcessor {
     return {
       status: 201,
       body: { refundId, captureId, amount, status: 'refunded', orderId, currency },
+    };
+  }
+
+  /** The authorization with this id as it stands now, or undefined. */
+  authorization(authorizationId: string): AuthorizationView | undefined {
+    const authorization = this.authorizations.get(authorizationId);
+    return authorization && this.view(authorization);
+  }
+
+  /** Every authorization made for an order (its merchant reference), oldest first. */
+  authorizationsOf(orderId: string): AuthorizationView[] {
+    return [...this.authorizations.values()]
+      .filter((authorization) => authorization.orderId === orderId)
+      .map((authorization) => this.view(authorization));
+  }
+
+  private view({ id, state, orderId, amount, currency }: AuthorizationRecord): AuthorizationView {
+    const capture = [...this.captures.values()].find((c) => c.authorizationId === id);
+    return {
+      authorizationId: id,
+      status: state,
+      orderId,
+      amount,
+      currency,
+      ...(capture ? { captureId: capture.id } : {}),
     };
   }
 

@@ -5,10 +5,11 @@ import { guardLoopback } from '../loopback-guard';
 import { invalidRequest, SimulatorHttpError, type SimResponse } from './errors';
 import { IdempotencyStore } from './idempotency';
 import { Ledger, type LedgerView } from './ledger';
-import { HOLD, PaymentProcessor, type Outcome } from './processor';
+import { HOLD, PaymentProcessor, type AuthorizationView, type Outcome } from './processor';
 import {
   idempotencyKeyOf,
   parseAmountRequest,
+  parseAuthorizationQuery,
   parseAuthorizationRequest,
   parseEmptyRequest,
   parseFaultRequest,
@@ -16,6 +17,7 @@ import {
 } from './validation';
 
 export type { LedgerEntry, LedgerEntryType, LedgerTotals, LedgerView } from './ledger';
+export type { AuthorizationView } from './processor';
 
 export interface PaymentSimulatorOptions {
   /** 0 picks a free port. */
@@ -96,6 +98,8 @@ export class PaymentSimulator {
   private readonly ledgerBook: Ledger;
   private readonly processor: PaymentProcessor;
   private readonly idempotency = new IdempotencyStore();
+  /** Idempotency-Key of each authorization made, so a client that lost the answer can find it. */
+  private readonly authorizationKeys = new Map<string, string>();
   private readonly held = new Set<HeldRequest>();
   private readonly routes: readonly Route[];
   private readonly timeoutDelayMs: number;
@@ -136,12 +140,22 @@ export class PaymentSimulator {
       },
       { method: 'GET', pattern: /^\/v1\/ledger$/, mutating: false, handle: (ctx) => this.getLedger(ctx) },
       {
+        method: 'GET',
+        pattern: /^\/v1\/authorizations$/,
+        mutating: false,
+        handle: (ctx) => this.findAuthorizations(ctx),
+      },
+      {
         method: 'POST',
         pattern: /^\/v1\/authorizations$/,
         mutating: true,
         handle: (ctx) => {
           const request = parseAuthorizationRequest(parseJsonObject(ctx.raw));
-          return this.idempotent(ctx, 'authorize', request, () => this.processor.authorize(request));
+          const outcome = this.idempotent(ctx, 'authorize', request, () => this.processor.authorize(request));
+          const { authorizationId } = outcome === HOLD ? {} : (outcome.body as { authorizationId?: unknown });
+          if (typeof authorizationId === 'string')
+            this.authorizationKeys.set(idempotencyKeyOf(ctx.req.headers), authorizationId);
+          return outcome;
         },
       },
       {
@@ -233,6 +247,7 @@ export class PaymentSimulator {
   reset(): void {
     this.processor.clear();
     this.idempotency.clear();
+    this.authorizationKeys.clear();
     this.ledgerBook.clear();
     this.faults = { remaining: 0, status: 503 };
     this.delays = { remaining: 0, ms: 0 };
@@ -269,6 +284,25 @@ export class PaymentSimulator {
     const orderId = ctx.query.get('orderId');
     if (orderId === '') throw invalidRequest('orderId must not be empty', 'orderId');
     return { status: 200, body: this.ledgerBook.view(orderId ?? undefined) };
+  }
+
+  /**
+   * `GET /v1/authorizations?idempotencyKey=…` (and/or `orderId=…`): the authorizations made, as they
+   * stand now, as a card processor lets a merchant look up a payment whose answer it never received.
+   * Not a money-moving request: injected faults and delays leave it alone.
+   */
+  private findAuthorizations(ctx: RequestContext): SimResponse {
+    const { idempotencyKey, orderId } = parseAuthorizationQuery(ctx.query);
+    let found: AuthorizationView[];
+    if (idempotencyKey === undefined)
+      found = orderId === undefined ? [] : this.processor.authorizationsOf(orderId);
+    else {
+      const id = this.authorizationKeys.get(idempotencyKey);
+      const authorization = id === undefined ? undefined : this.processor.authorization(id);
+      found =
+        authorization && (orderId === undefined || authorization.orderId === orderId) ? [authorization] : [];
+    }
+    return { status: 200, body: { data: found } };
   }
 
   /** Replays a remembered response for a known key, or runs the request and remembers its answer. */

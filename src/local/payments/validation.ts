@@ -135,6 +135,34 @@ export function parseFaultRequest(body: JsonObject): FaultRequest {
   return { kind: 'fail', failNext, status };
 }
 
+/** `GET /v1/authorizations`: by the Idempotency-Key the authorization was made with, or by order. */
+export interface AuthorizationQuery {
+  readonly idempotencyKey?: string;
+  readonly orderId?: string;
+}
+
+export function parseAuthorizationQuery(query: URLSearchParams): AuthorizationQuery {
+  const unknown = [...query.keys()].find((name) => name !== 'idempotencyKey' && name !== 'orderId');
+  if (unknown !== undefined) throw invalidRequest(`Received unknown parameter: ${unknown}`, unknown);
+  const value = (name: 'idempotencyKey' | 'orderId'): string | undefined => {
+    const given = query.get(name);
+    if (given === null) return undefined;
+    if (given.length === 0 || given.length > MAX_STRING_LENGTH) {
+      throw invalidRequest(`${name} must be a string of 1-${MAX_STRING_LENGTH} characters`, name);
+    }
+    return given;
+  };
+  const idempotencyKey = value('idempotencyKey');
+  const orderId = value('orderId');
+  if (idempotencyKey === undefined && orderId === undefined) {
+    throw invalidRequest('Give idempotencyKey or orderId to find authorizations', 'idempotencyKey');
+  }
+  return {
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    ...(orderId === undefined ? {} : { orderId }),
+  };
+}
+
 /** The Idempotency-Key header, required on every money-moving request. */
 export function idempotencyKeyOf(headers: IncomingHttpHeaders): string {
   const raw = headers['idempotency-key'];
