@@ -1,9 +1,9 @@
 'use strict';
-// A Serverless Framework plugin of the offline runtime: before serverless-offline or `sls invoke local`
-// read function environments, CloudFormation intrinsics in them are given their local values. It does
+// A Serverless Framework plugin of the offline runtime: before `sls invoke local` reads
+// function environments, CloudFormation intrinsics in them are given their local values. It does
 // nothing for package or deploy, where CloudFormation resolves them. The work is in TypeScript, loaded
 // through tsx only when one of those commands runs.
-const LOCAL_COMMANDS = new Set(['offline', 'offline start', 'invoke local']);
+const LOCAL_COMMANDS = new Set(['invoke local']);
 
 class LocalEnvironmentPlugin {
   constructor(serverless) {
@@ -15,11 +15,6 @@ class LocalEnvironmentPlugin {
         if (!LOCAL_COMMANDS.has(command)) return;
         const { require: tsxRequire } = require('tsx/cjs/api');
         tsxRequire('./service-environment.ts', __filename).resolveServiceEnvironment(serverless);
-        // A stack's own function timeouts (StartOptions.functionTimeoutsMs), offline only.
-        tsxRequire('./offline-function-timeouts.ts', __filename).applyOfflineFunctionTimeouts(
-          serverless.service.functions,
-          process.env.ORDERFLOW_OFFLINE_FUNCTION_TIMEOUTS_MS,
-        );
       },
     };
   }

@@ -26,13 +26,27 @@ describe('npm start shows the functions’ structured logs', () => {
       ORDERFLOW_PAYMENTS_PORT: String(await freePort()),
     });
     try {
+      // Orders are priced from the catalogue: this stack's SKUs get their prices first.
+      const order = validOrder();
+      const orderLines = order.items as { sku: string; unitPrice: number }[];
+      for (const line of orderLines) {
+        const stocked = await fetch(`http://127.0.0.1:${httpPort}/inventory/${line.sku}`, {
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/json',
+            authorization: bearer({ role: 'admin', subject: 'observability-test' }),
+          },
+          body: JSON.stringify({ available: 10, unitPrice: line.unitPrice, currency: order.currency }),
+        });
+        expect(stocked.status).toBe(200);
+      }
       const response = await fetch(`http://127.0.0.1:${httpPort}/orders`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           authorization: bearer({ role: 'admin', subject: 'observability-test' }),
         },
-        body: JSON.stringify(validOrder()),
+        body: JSON.stringify(order),
       });
       expect(response.status).toBe(202);
       const { orderId } = (await response.json()) as { orderId: string };
