@@ -55,8 +55,8 @@ export const uniqueCustomer = (prefix = 'cust'): string =>
 
 /**
  * Sets a SKU's stock (and price) with `PUT /inventory/{sku}` until its view comes back. A busy machine
- * can time a cold function out, which serverless-offline answers with a 200 and an error body; the PUT
- * is absolute, so sending it again is safe.
+ * can time a cold function out, which the offline HTTP API answers 504 as API Gateway does; the PUT is
+ * absolute, so sending it again is safe.
  */
 export async function setStock(
   sku: string,

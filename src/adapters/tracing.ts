@@ -4,7 +4,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Whether this process traces to X-Ray: Powertools Tracer's own rule, read from the same variables. Off
- * where no Lambda runtime sets AWS_EXECUTION_ENV (serverless-offline, `sls invoke local`, jest), under
+ * where no Lambda runtime sets AWS_EXECUTION_ENV (the offline runtime's workers, `sls invoke local`, jest), under
  * SAM local or the Amplify mock, and wherever POWERTOOLS_TRACE_ENABLED is `false`.
  */
 export function isTracingEnabled(env: Env = process.env): boolean {

@@ -65,7 +65,7 @@ const resolveAll = (
 
 /**
  * Replaces CloudFormation intrinsics in function environments (`!Ref Topic`, `!GetAtt Queue.Arn`, …)
- * with the values they have in the local stack, so serverless-offline and `sls invoke local` hand
+ * with the values they have in the local stack, so `sls invoke local` hands
  * handlers the same plain strings that CloudFormation hands them in the cloud.
  */
 export function resolveServiceEnvironment(serverless: ServerlessLike): void {
@@ -76,7 +76,7 @@ export function resolveServiceEnvironment(serverless: ServerlessLike): void {
   };
   resolveAll(template, serverless.service.provider.environment, ctx);
   for (const fn of Object.values(serverless.service.functions)) resolveAll(template, fn.environment, ctx);
-  // serverless-offline compares a token's `iss` and `aud` with these as plain strings.
+  // Tools that read the service's JWT authorizers compare a token's `iss` and `aud` as plain strings.
   for (const authorizer of Object.values(serverless.service.provider.httpApi?.authorizers ?? {})) {
     if (authorizer.issuerUrl !== undefined)
       authorizer.issuerUrl = String(resolveIntrinsic(template, authorizer.issuerUrl, ctx));

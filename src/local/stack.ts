@@ -78,7 +78,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Event sources, rule targets, subscriptions and state machine tasks invoke the deployed bundles,
-    // kept warm; serverless-offline serves the HTTP routes.
+    // kept warm; the offline HTTP API (src/local/http-api) serves the HTTP routes through them too.
     const lambda = new WarmFunctions(
       functionSpecsFromTemplate(template, join(PROJECT_ROOT, packageDir), {
         region: config.region,

@@ -387,7 +387,7 @@ describe('npm start shows the functions’ structured lines', () => {
   it.each([
     ['a Powertools log line', '{"level":"INFO","message":"order placed","service":"orderflow"}', true],
     ['an EMF blob', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"OrdersPlaced":1}', true],
-    ['serverless-offline’s own line', '(λ: placeOrder) RequestId: abc  Duration: 9.50 ms', false],
+    ['a framework’s own line', '(λ: placeOrder) RequestId: abc  Duration: 9.50 ms', false],
     ['JSON that is not a log entry', '{"orderId":"X","status":"PENDING"}', false],
     ['a broken line', '{"level":"INFO","mess', false],
   ])('%s: %s', (_name, line, shown) => {

@@ -160,7 +160,7 @@ afterEach(() => {
 describe('the switch is Powertools Tracer’s own rule', () => {
   const LAMBDA = 'AWS_Lambda_nodejs20.x';
   it.each<[string, Record<string, string>, boolean]>([
-    ['no Lambda runtime (serverless-offline, invoke local, jest)', {}, false],
+    ['no Lambda runtime (offline workers, invoke local, jest)', {}, false],
     ['a Lambda runtime', { AWS_EXECUTION_ENV: LAMBDA }, true],
     ['a blank AWS_EXECUTION_ENV', { AWS_EXECUTION_ENV: '  ' }, false],
     [
