@@ -26,7 +26,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** Request methods and headers a console origin may use across origins (preflights). */
 const CORS_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
-const CORS_HEADERS = 'authorization, content-type, idempotency-key';
+// x-amz-target: the ops console calls the AWS endpoint's JSON protocols, which name the operation there.
+const CORS_HEADERS = 'authorization, content-type, idempotency-key, x-amz-target';
 
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;

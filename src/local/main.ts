@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const stack = await startStack(config, {
     log: values.verbose ? (line) => process.stderr.write(`[offline] ${line}\n`) : undefined,
   });
-  process.stdout.write(`orderflow ready: http=${stack.httpUrl} aws=${stack.awsUrl}\n`);
+  process.stdout.write(
+    `orderflow ready: http=${stack.httpUrl} aws=${stack.awsUrl} console=${stack.consoleUrl}\n`,
+  );
   process.stderr.write(`(started in ${stack.startupMs} ms)\n`);
 
   let stopping = false;

@@ -11,6 +11,7 @@ import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
 import { FaultControlService, FaultRegistry, faultyInvoker } from './faults';
 import { LambdaInvokeApi } from './lambda/invoke-api';
+import { CONSOLE_PATH, ConsolePages } from './console/pages';
 import { HttpApiServer } from './http-api/server';
 import { httpRoutesFromTemplate } from './http-api/routes';
 import { verifierFor } from './http-api/jwt-authorizer';
@@ -33,6 +34,8 @@ export interface RunningStack {
   readonly config: StackConfig;
   readonly httpUrl: string;
   readonly awsUrl: string;
+  /** The ops console, served beside the HTTP API. */
+  readonly consoleUrl: string;
   readonly template: CfnTemplate;
   readonly startupMs: number;
   stop(): Promise<void>;
@@ -63,7 +66,11 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   try {
     // Listening first: every function's environment and every queue URL names the endpoint's port.
     cleanups.push(() => endpoint.close());
-    const awsPort = await endpoint.listen(config.awsPort, config.host);
+    // The ops console runs on the HTTP API's origin and reads queues and sagas from this endpoint.
+    const awsPort = await endpoint.listen(config.awsPort, config.host, [
+      ...ConsolePages.originsFor(config.httpPort),
+      ...config.consoleOrigins,
+    ]);
     const awsUrl = `http://${config.host}:${awsPort}`;
     const [template, dynamodb] = await Promise.all([
       compileTemplateOnce(config.stage, packageDir, buildEnv).then(({ template: compiled, reused }) => {
@@ -144,6 +151,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register('events', eventBridge.deliveryHandler())
       .register('states', stepFunctions.deliveryHandler());
 
+    const consolePages = new ConsolePages({ awsUrl, stage: config.stage, region: config.region });
     // The HTTP API and Lambda's Invoke API, both served by the warm functions.
     const httpApi = new HttpApiServer({
       routes: httpRoutesFromTemplate(template, { region: config.region, endpoint: awsUrl }),
@@ -153,6 +161,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       noAuthToken: config.noAuth ? noAuthOperatorTokens(config.region) : undefined,
       allowedOrigins: config.consoleOrigins,
       log: options.log,
+      pages: (req, res) => consolePages.handle(req, res),
     });
     cleanups.unshift(() => httpApi.close());
     await httpApi.listen(config.httpPort, config.host);
@@ -190,6 +199,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       config: { ...config, awsPort },
       httpUrl: `http://${config.host}:${config.httpPort}`,
       awsUrl,
+      consoleUrl: `http://${config.host}:${config.httpPort}${CONSOLE_PATH}`,
       template,
       startupMs: Date.now() - started,
       stop: stopAll,

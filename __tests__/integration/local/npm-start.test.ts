@@ -28,7 +28,7 @@ describe('npm start', () => {
     const env = await portsEnv();
     const cli = await startCli(env);
     expect(cli.readyLine).toBe(
-      `orderflow ready: http=http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT} aws=http://127.0.0.1:${env.ORDERFLOW_AWS_PORT}`,
+      `orderflow ready: http=http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT} aws=http://127.0.0.1:${env.ORDERFLOW_AWS_PORT} console=http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/console`,
     );
     const health = await fetch(`http://127.0.0.1:${env.ORDERFLOW_HTTP_PORT}/health`);
     expect(health.status).toBe(200);

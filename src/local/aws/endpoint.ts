@@ -51,10 +51,12 @@ export class AwsEndpoint {
     return this;
   }
 
-  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+  /** `allowedOrigins`: browser origins besides the endpoint's own (the ops console's). */
+  async listen(port: number, host = '127.0.0.1', allowedOrigins: readonly string[] = []): Promise<number> {
     // Web pages can reach loopback too: only clients of this endpoint's own address get through.
     const server = createServer(
       guardLoopback((req, res) => void this.dispatch(req, res), {
+        allowedOrigins,
         refuse: (res, reason) => {
           const refusal = jsonError(new AwsServiceError('AccessDeniedException', reason, 403));
           res.writeHead(refusal.status, refusal.headers);

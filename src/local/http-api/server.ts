@@ -19,6 +19,8 @@ export interface HttpApiOptions {
   readonly allowedOrigins?: readonly string[];
   readonly apiId?: string;
   readonly log?: (line: string) => void;
+  /** Pages served beside the API (the local ops console); true when it answered the request. */
+  readonly pages?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 class BodyTooLargeError extends Error {
@@ -66,7 +68,12 @@ export class HttpApiServer {
   async listen(port: number, host: string): Promise<number> {
     // Web pages can reach loopback too: only this API's own origin (and a configured console) get in.
     const server = createServer(
-      guardLoopback((req, res) => void this.serve(req, res), { allowedOrigins: this.options.allowedOrigins }),
+      guardLoopback(
+        (req, res) => {
+          if (!this.options.pages?.(req, res)) void this.serve(req, res);
+        },
+        { allowedOrigins: this.options.allowedOrigins },
+      ),
     );
     server.keepAliveTimeout = 30_000;
     this.server = server;
