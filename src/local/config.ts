@@ -15,6 +15,11 @@ export interface StackConfig {
   readonly noAuth: boolean;
   /** ORDERFLOW_CONSOLE_ORIGINS: browser origins allowed to call the HTTP API besides its own. */
   readonly consoleOrigins: readonly string[];
+  /**
+   * ORDERFLOW_REVIEW_TIMEOUT_SECONDS: how long the saga waits for a reviewer; unset, the local stage's
+   * default (minutes, for a person). Tests set seconds.
+   */
+  readonly reviewTimeoutSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +92,8 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     functionConcurrency: positiveInteger(env, 'ORDERFLOW_FUNCTION_CONCURRENCY', DEFAULT_FUNCTION_CONCURRENCY),
     noAuth: flag(env, 'ORDERFLOW_NO_AUTH'),
     consoleOrigins: origins(env, 'ORDERFLOW_CONSOLE_ORIGINS'),
+    ...(env.ORDERFLOW_REVIEW_TIMEOUT_SECONDS
+      ? { reviewTimeoutSeconds: positiveInteger(env, 'ORDERFLOW_REVIEW_TIMEOUT_SECONDS', 1) }
+      : {}),
   };
 }

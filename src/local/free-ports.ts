@@ -12,6 +12,8 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+export const TEST_REVIEW_TIMEOUT_SECONDS = 8;
+
 /** A local-stage stack configuration on free ports, for tests, benchmarks and the chaos harness. */
 export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   host: '127.0.0.1',
@@ -24,4 +26,6 @@ export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   functionConcurrency: DEFAULT_FUNCTION_CONCURRENCY,
   noAuth: false,
   consoleOrigins: [],
+  // Seconds, not the local stage's minutes: the review-timeout tests wait for it.
+  reviewTimeoutSeconds: TEST_REVIEW_TIMEOUT_SECONDS,
 });

@@ -61,6 +61,9 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
   const buildEnv = {
     ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', instance),
     PAYMENT_PROVIDER_URL: paymentsUrl,
+    ...(config.reviewTimeoutSeconds === undefined
+      ? {}
+      : { ORDERFLOW_REVIEW_TIMEOUT_SECONDS: String(config.reviewTimeoutSeconds) }),
   };
   const packageDir = join('.orderflow', 'package', instance);
   try {

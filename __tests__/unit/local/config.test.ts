@@ -37,6 +37,14 @@ describe('stackConfigFromEnv', () => {
     );
   });
 
+  it('leaves the review timeout to the stage (minutes offline) unless ORDERFLOW_REVIEW_TIMEOUT_SECONDS sets it', () => {
+    expect(stackConfigFromEnv({}).reviewTimeoutSeconds).toBeUndefined();
+    expect(stackConfigFromEnv({ ORDERFLOW_REVIEW_TIMEOUT_SECONDS: '30' }).reviewTimeoutSeconds).toBe(30);
+    expect(() => stackConfigFromEnv({ ORDERFLOW_REVIEW_TIMEOUT_SECONDS: '0' })).toThrow(
+      /ORDERFLOW_REVIEW_TIMEOUT_SECONDS/,
+    );
+  });
+
   it('has authorization on and no console origins by default', () => {
     expect(stackConfigFromEnv({})).toMatchObject({ noAuth: false, consoleOrigins: [] });
   });

@@ -235,12 +235,13 @@ export function stepsFromHistory(
       current.cause = typeof d.cause === 'string' ? d.cause : undefined;
       current.state = 'failed';
     } else if (type === 'ExecutionFailed' || type === 'ExecutionTimedOut' || type === 'ExecutionAborted') {
-      current.state = 'failed';
+      // A Fail state ends the execution without an exit: at the end of the compensation that is the
+      // saga cancelling the order as designed, elsewhere a failure.
+      current.state = compensation.has(current.name) ? 'compensated' : 'failed';
       current.exitedAt = seconds(event.timestamp);
     }
   }
-  // A Fail state ends the execution without an exit event: at the end of the compensation it is the
-  // saga cancelling the order as designed, elsewhere a failure.
+  // A state still open when the execution ended (aborted, timed out) ended with it.
   for (const step of steps.values()) {
     if (step.state === 'running' && executionFailed && step.exitedAt === undefined) {
       step.state = compensation.has(step.name) ? 'compensated' : 'failed';
