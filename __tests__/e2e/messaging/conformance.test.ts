@@ -173,5 +173,5 @@ describe('SNS filter-policy conformance on the running stack', () => {
       sns.destroy();
       sqs.destroy();
     }
-  }, 120_000);
+  }, 240_000);
 });

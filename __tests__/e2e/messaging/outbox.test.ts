@@ -85,5 +85,5 @@ describe('the outbox: every stored event reaches the bus', () => {
       events.destroy();
       sqs.destroy();
     }
-  }, 150_000);
+  }, 240_000);
 });

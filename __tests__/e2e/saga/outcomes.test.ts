@@ -126,7 +126,7 @@ describe('OrderSaga through the offline API', () => {
     expect(failures).toEqual(['PaymentProviderUnavailableError', 'PaymentProviderUnavailableError']);
     expect(history.events[0]?.type).toBe('ExecutionStarted');
     expect(history.events.at(-1)?.type).toBe('ExecutionSucceeded');
-  }, 90_000);
+  }, 240_000);
 
   it('starts one execution however often OrderPlaced is delivered', async () => {
     const sku = await stockedSku(2, 900);

@@ -70,5 +70,5 @@ describe('npm start shows the functions’ structured logs', () => {
       cli.child.kill('SIGTERM');
       await cli.exit;
     }
-  }, 120_000);
+  }, 240_000);
 });
