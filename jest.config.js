@@ -6,7 +6,8 @@ const transformIgnorePatterns = ['node_modules/(?!@middy)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testTimeout: 60000,
+  // Generous: a test waits for conditions, and on a busy shared machine a saga with cold functions is slow.
+  testTimeout: 180000,
   projects: [
     {
       displayName: 'unit',

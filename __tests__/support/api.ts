@@ -128,7 +128,7 @@ export async function placeOrder(body: Record<string, unknown> = validOrder()): 
 export async function eventually<T>(
   read: () => Promise<T>,
   accept: (value: T) => boolean,
-  timeoutMs = 25_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();

@@ -27,7 +27,7 @@ export const placeSagaOrder = async (
 ) => placeOrder(validOrder({ items: lines, ...overrides }));
 
 /** Waits until the order's view reaches one of `statuses` (the saga runs asynchronously). */
-export const orderReaches = (orderId: string, statuses: readonly string[], timeoutMs = 45_000) =>
+export const orderReaches = (orderId: string, statuses: readonly string[], timeoutMs = 90_000) =>
   eventually(
     () => api<OrderView>('GET', `/orders/${orderId}`),
     (r) => r.status === 200 && statuses.includes(r.body.status),
@@ -60,7 +60,7 @@ export interface SagaView {
 }
 
 /** Waits until the saga's execution has ended, and returns its view. */
-export const sagaEnds = (orderId: string, timeoutMs = 45_000) =>
+export const sagaEnds = (orderId: string, timeoutMs = 90_000) =>
   eventually(
     () => api<SagaView>('GET', `/orders/${orderId}/saga`),
     (r) => r.status === 200 && r.body.status !== 'RUNNING',

@@ -151,14 +151,15 @@ export async function collectOutcomes(
     ledgerByOrder(urls),
   ]);
   const orderIds = [...placed.keys()];
-  // Outcome notifications trail the outcomes by a queue and a topic: wait for the missing ones a while.
+  // Outcome notifications trail the outcomes by a queue and a topic: wait for the missing ones a while
+  // (up to 90 rounds of 1 s, a busy machine can lag that far; it stops as soon as none is missing).
   const notes = new Map<string, Note[]>();
   const readNotes = (orderId: string) =>
     apiOk<{ notifications: Note[] }>(urls, `/orders/${orderId}/notifications`).then(({ notifications }) => {
       notes.set(orderId, notifications);
     });
   await mapPool(orderIds, READ_CONCURRENCY, readNotes);
-  for (let round = 0; round < 30; round += 1) {
+  for (let round = 0; round < 90; round += 1) {
     const missing = orderIds.filter((id) => !customerNotified(notes.get(id) ?? []));
     if (missing.length === 0) break;
     await sleep(1_000);

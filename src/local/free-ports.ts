@@ -12,7 +12,7 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export const TEST_REVIEW_TIMEOUT_SECONDS = 8;
+export const TEST_REVIEW_TIMEOUT_SECONDS = 20;
 
 /** A local-stage stack configuration on free ports, for tests, benchmarks and the chaos harness. */
 export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({

@@ -37,6 +37,16 @@ export function packageInputsDigest(stage: string, env: NodeJS.ProcessEnv, root 
   return hash.digest('hex');
 }
 
+/** The zips the template's functions deploy from that are not in the package folder. */
+export function missingArtifacts(template: CfnTemplate, packageDir: string): string[] {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+    .map((resource) => (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key)
+    .filter((key): key is string => typeof key === 'string')
+    .map((key) => key.split('/').pop() ?? key)
+    .filter((zip) => !existsSync(join(packageDir, zip)));
+}
+
 /**
  * `sls package` (the template and the bundles that deploy), skipped when the last package in `outDir`
  * was made from the same inputs: a restart of `npm start` with nothing changed does not rebuild.
@@ -49,7 +59,10 @@ export async function compileTemplateOnce(
   const digest = packageInputsDigest(stage, env);
   const stamp = join(PROJECT_ROOT, outDir, STAMP);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
-    return { template: await loadTemplate(join(PROJECT_ROOT, outDir)), reused: true };
+    const template = await loadTemplate(join(PROJECT_ROOT, outDir));
+    // A stamp outlives its artifacts when something else cleans the folder: reuse only a whole package.
+    if (missingArtifacts(template, join(PROJECT_ROOT, outDir)).length === 0)
+      return { template, reused: true };
   }
   const template = await compileTemplate(stage, outDir, env);
   writeFileSync(stamp, digest);

@@ -113,7 +113,7 @@ describe('the ops console', () => {
     const { page } = browser;
     const sku = await stockedSku(1, LARGE);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: LARGE }]);
-    // The test stack's reviewer has seconds: the page is opened once the review is there.
+    // The test stack's reviewer has 20 s: the page is opened once the review is there.
     await eventually(
       () => api<{ items: { orderId: string }[] }>('GET', '/reviews'),
       (r) => r.status === 200 && r.body.items.some((item) => item.orderId === orderId),

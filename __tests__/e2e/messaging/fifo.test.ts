@@ -66,7 +66,7 @@ describe('SQS FIFO queues on the running stack', () => {
     sqs.destroy();
     expect(overlaps).toBe(0);
     for (const group of groups) expect(seen[group]).toEqual([0, 1, 2, 3, 4]);
-  }, 60_000);
+  }, 240_000);
 
   it('deduplicates by id and by content within the deduplication interval', async () => {
     const sqs = sqsClient();

@@ -135,7 +135,7 @@ describe('a poison message in a notifier queue', () => {
     await eventually(
       () => queueDepth('customer-notifications-dlq'),
       (depth) => depth.visible === before + 1,
-      30_000,
+      60_000,
     );
 
     const { stdout } = await run(
@@ -152,7 +152,7 @@ describe('a poison message in a notifier queue', () => {
     await eventually(
       () => queueDepth('customer-notifications-dlq'),
       (depth) => depth.visible === before + 1,
-      30_000,
+      60_000,
     );
-  }, 90_000);
+  }, 240_000);
 });

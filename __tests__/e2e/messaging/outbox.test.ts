@@ -7,7 +7,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { api, placeOrder, validOrder } from '../../support/api';
+import { api, eventually, placeOrder, validOrder } from '../../support/api';
 import { sqsClient } from '../../support/messaging';
 import { localClientConfig } from '../../support/stack';
 
@@ -53,7 +53,14 @@ describe('the outbox: every stored event reaches the bus', () => {
         `/orders/${orderId}/events`,
       );
 
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
+      // The outbox runs after the stream poller and a (possibly cold) function: wait for the message, not a fixed time.
+      const Messages = await eventually(
+        async () =>
+          (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, VisibilityTimeout: 60 })))
+            .Messages ?? [],
+        (received) => received.length > 0,
+        90_000,
+      );
       expect(Messages).toHaveLength(1);
       const event = JSON.parse(Messages[0]?.Body ?? '{}') as BusEvent;
       expect(event.source).toBe('orderflow.orders');
@@ -78,5 +85,5 @@ describe('the outbox: every stored event reaches the bus', () => {
       events.destroy();
       sqs.destroy();
     }
-  });
+  }, 240_000);
 });

@@ -99,8 +99,14 @@ describe('payment holds the saga did not record', () => {
 
   it('voids an authorization the customer cancelled while it was in flight (CUSTOMER_CANCELLED)', async () => {
     const sku = await stockedSku(2, 4300);
-    const delayedBefore = await delayNextAnswer(CLIENT_TIMEOUT_MS - 200);
     const customerId = uniqueCustomer('hold-canceller');
+    // The cancel must land inside the provider's held answer (under 5 s): warm its function first, so a
+    // cold start on a busy machine does not eat that window. An unknown order answers 404.
+    const warmUp = await api('POST', '/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel', {
+      authorization: bearer({ role: 'customer', subject: customerId }),
+    });
+    expect(warmUp.status).toBe(404);
+    const delayedBefore = await delayNextAnswer(CLIENT_TIMEOUT_MS - 200);
     const orderId = await placeSagaOrder([{ sku, quantity: 1, unitPrice: 4300 }], { customerId });
     // The provider has the authorization request (and has authorized) but not answered yet: cancel now.
     await eventually(

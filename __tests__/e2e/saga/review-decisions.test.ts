@@ -50,7 +50,7 @@ const listed = async (orderId: string) =>
 
 /** The saga ended, and not because its review timed out: the decision or the cancel reached it. */
 async function endedWithoutReviewTimeout(orderId: string) {
-  const saga = await sagaEnds(orderId, 60_000);
+  const saga = await sagaEnds(orderId, 120_000);
   const review = saga.steps.find((step) => step.name === 'ManualReview');
   expect({ orderId, review: review?.status }).toEqual({
     orderId,
@@ -74,7 +74,7 @@ describe('review decisions', () => {
       reviewer: 'alice-ops',
     });
     expect((await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'])).status).toBe('CONFIRMED');
-  }, 120_000);
+  }, 240_000);
 
   it('records one of two racing decisions (202) and answers the other 409 naming it; the saga follows the one', async () => {
     const orderId = await awaitingReview();
@@ -82,7 +82,7 @@ describe('review decisions', () => {
     expect([approve.status, reject.status].sort()).toEqual([202, 409]);
     const lost = approve.status === 409 ? approve : reject;
     expect(lost.body.error?.code).toBe('REVIEW_NOT_PENDING');
-    const view = await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 60_000);
+    const view = await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 120_000);
     expect(view).toMatchObject(
       approve.status === 202
         ? { status: 'CONFIRMED' }
@@ -93,7 +93,7 @@ describe('review decisions', () => {
     for (const decision of ['approve', 'reject'] as const)
       expect((await decide(orderId, decision)).body.error?.code).toBe('REVIEW_NOT_PENDING');
     expect(await listed(orderId)).toBe(false);
-  }, 120_000);
+  }, 240_000);
 
   it('never leaves the saga waiting when a customer cancel races an approval', async () => {
     const orders = await Promise.all([awaitingReview(), awaitingReview(), awaitingReview()]);
@@ -109,17 +109,17 @@ describe('review decisions', () => {
       }),
     );
     for (const orderId of orders) {
-      const view: OrderView = await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 60_000);
+      const view: OrderView = await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 120_000);
       expect(['CONFIRMED', 'CANCELLED']).toContain(view.status);
       await endedWithoutReviewTimeout(orderId);
       expect(await listed(orderId)).toBe(false);
     }
   }, 180_000);
 
-  it('takes a timed-out review off GET /reviews and refuses a late decision (8 s on the local stage)', async () => {
+  it('takes a timed-out review off GET /reviews and refuses a late decision (20 s on the local stage)', async () => {
     const orderId = await awaitingReview();
     expect(await listed(orderId)).toBe(true);
-    expect(await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 60_000)).toMatchObject({
+    expect(await orderReaches(orderId, ['CONFIRMED', 'CANCELLED'], 120_000)).toMatchObject({
       status: 'CANCELLED',
       cancellationReason: 'REVIEW_TIMEOUT',
     });
@@ -131,5 +131,5 @@ describe('review decisions', () => {
     const late = await decide(orderId, 'approve');
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'REVIEW_NOT_PENDING' } } });
     expect((await storedEvents(orderId)).map((e) => e.metadata.type)).not.toContain('ReviewApproved');
-  }, 120_000);
+  }, 240_000);
 });

@@ -112,7 +112,8 @@ describe('delivery faults injected by the runtime, armed through the control API
       kind: 'delay-sqs-message',
       functionName: 'consumer',
       count: 1,
-      delayMs: 1500,
+      // held long enough to outlast a ListFaults poll and the second send on a busy machine
+      delayMs: 5_000,
     });
     source.start();
     try {
@@ -169,7 +170,8 @@ describe('delivery faults injected by the runtime, armed through the control API
         kind: 'delay-eventbridge-event',
         functionName: '*',
         count: 1,
-        delayMs: 1000,
+        // held long enough to outlast the second PutEvents round trip on a busy machine
+        delayMs: 5_000,
       });
       const first = await put(1);
       const second = await put(2);

@@ -77,7 +77,7 @@ async function placeSampleOrder(): Promise<void> {
 }
 
 describe('sls invoke local with the sample events, against the running stack', () => {
-  beforeAll(placeSampleOrder, 60_000);
+  beforeAll(placeSampleOrder, 150_000);
 
   it('has a sample event for every function of the template', async () => {
     const { stdout } = await run(

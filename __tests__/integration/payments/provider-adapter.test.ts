@@ -8,7 +8,7 @@ import {
   PaymentTimeoutError,
 } from '../../../src/adapters/payments/payment-provider';
 import { freePort } from '../../support/ports';
-import { startSimulator, type SimulatorHarness } from './harness';
+import { startSimulator, waitFor, type SimulatorHarness } from './harness';
 
 describe('PaymentProvider adapter against the simulator', () => {
   let sim: SimulatorHarness;
@@ -105,8 +105,9 @@ describe('PaymentProvider adapter against the simulator', () => {
   });
 
   it('a lookup after the answer was lost to the client timeout finds what the provider did', async () => {
-    const impatient = new PaymentProvider({ baseUrl: sim.url, timeoutMs: 100 });
-    await sim.post('/__faults', { delayNext: 1, delayMs: 1000 });
+    // 1 s gives the request time to reach the simulator on a busy machine; the answer is held far longer
+    const impatient = new PaymentProvider({ baseUrl: sim.url, timeoutMs: 1_000 });
+    await sim.post('/__faults', { delayNext: 1, delayMs: 10_000 });
     const error = await failure(
       impatient.authorize({
         orderId: 'o-late',
@@ -117,6 +118,8 @@ describe('PaymentProvider adapter against the simulator', () => {
       }),
     );
     expect(error).toBeInstanceOf(PaymentTimeoutError);
+    // the simulator may read the request only after the client gave up: wait until it has acted on it
+    await waitFor(() => sim.simulator.ledger('o-late').entries.length > 0);
     expect(await provider.findAuthorization('authorize:o-late')).toMatchObject({
       status: 'authorized',
       orderId: 'o-late',

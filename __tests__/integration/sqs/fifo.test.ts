@@ -127,7 +127,8 @@ describe('local SQS: FIFO queues', () => {
         }),
       );
     }
-    const [a1] = await receive(QueueUrl, 1);
+    // 5 s in flight: long enough to stay hidden across the next two receives on a busy machine
+    const [a1] = await receive(QueueUrl, 1, { VisibilityTimeout: 5 });
     expect(a1?.Body).toBe('a1');
     expect((await receive(QueueUrl, 10, { VisibilityTimeout: 30 })).map((m) => m.Body)).toEqual(['b1']);
     expect(await receive(QueueUrl)).toEqual([]);
@@ -136,7 +137,7 @@ describe('local SQS: FIFO queues', () => {
     const again = await eventually(async () => {
       const batch = await receive(QueueUrl, 1, { VisibilityTimeout: 30 });
       return batch.length > 0 ? batch : undefined;
-    });
+    }, 30_000);
     expect(again.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['a1', '2']]);
     expect(await receive(QueueUrl)).toEqual([]);
 

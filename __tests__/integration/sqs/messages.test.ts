@@ -153,13 +153,18 @@ describe('local SQS: messages', () => {
   });
 
   it('redelivers after the visibility timeout with a new receipt handle and a higher receive count', async () => {
-    const QueueUrl = await createQueue({ VisibilityTimeout: '1' });
+    // 5 s: the first receipt must still be in flight at the next receive, even on a busy machine
+    const QueueUrl = await createQueue({ VisibilityTimeout: '5' });
     const { MessageId } = await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
     const [first] = await receive(QueueUrl);
     expect(first?.Attributes?.ApproximateReceiveCount).toBe('1');
     expect(await receive(QueueUrl)).toEqual([]);
 
-    const second = await eventually(async () => (await receive(QueueUrl))[0]);
+    // held for 30 s once redelivered, so it is still in flight for the counts below
+    const second = await eventually(
+      async () => (await receive(QueueUrl, { VisibilityTimeout: 30 }))[0],
+      30_000,
+    );
     expect(second.MessageId).toBe(MessageId);
     expect(second.ReceiptHandle).not.toBe(first?.ReceiptHandle);
     expect(second.Attributes?.ApproximateReceiveCount).toBe('2');
@@ -330,9 +335,9 @@ describe('local SQS: messages', () => {
     expect(messages.map((message) => message.Body)).toEqual(['arrived']);
     expect(Date.now() - started).toBeLessThan(19_000);
 
-    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'delayed', DelaySeconds: 1 }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'delayed', DelaySeconds: 5 }));
     expect(await counts(QueueUrl)).toMatchObject({ delayed: 1 });
-    const delayed = await receive(QueueUrl, { WaitTimeSeconds: 10 });
+    const delayed = await receive(QueueUrl, { WaitTimeSeconds: 20 });
     expect(delayed.map((message) => message.Body)).toEqual(['delayed']);
   });
 
@@ -344,12 +349,12 @@ describe('local SQS: messages', () => {
   });
 
   it('delays messages by the queue default unless the message says otherwise', async () => {
-    const QueueUrl = await createQueue({ DelaySeconds: '1' });
+    const QueueUrl = await createQueue({ DelaySeconds: '5' });
     await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'queue delay' }));
     await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'no delay', DelaySeconds: 0 }));
     expect((await receive(QueueUrl)).map((message) => message.Body)).toEqual(['no delay']);
     expect(await counts(QueueUrl)).toMatchObject({ delayed: 1 });
-    const later = await eventually(async () => (await receive(QueueUrl))[0]);
+    const later = await eventually(async () => (await receive(QueueUrl))[0], 30_000);
     expect(later.Body).toBe('queue delay');
   });
 

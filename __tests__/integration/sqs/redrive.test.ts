@@ -197,15 +197,25 @@ describe('local SQS: dead-letter queues and redrive', () => {
 
   it('cancels a rate-limited move task and allows one running task per source queue', async () => {
     const { sourceUrl, dlqUrl, dlqArn } = await createPair(1);
-    await sqs.client.send(
-      new SendMessageBatchCommand({
-        QueueUrl: sourceUrl,
-        Entries: Array.from({ length: 5 }, (_, i) => ({ Id: `m${i}`, MessageBody: `message ${i}` })),
-      }),
-    );
-    expect(await receive(sourceUrl)).toHaveLength(5);
-    await eventually(async () =>
-      (await visible(dlqUrl)) === 5 ? true : (await receive(sourceUrl), undefined),
+    // 20 messages at 1 a second keep the task RUNNING for ~19 s: a wide window for the checks below
+    const total = 20;
+    for (const offset of [0, 10]) {
+      await sqs.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: sourceUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({
+            Id: `m${offset + i}`,
+            MessageBody: `message ${offset + i}`,
+          })),
+        }),
+      );
+    }
+    // a receive returns at most 10; a message received once is dead-lettered, not returned, when received again
+    const received = [...(await receive(sourceUrl)), ...(await receive(sourceUrl))];
+    expect(new Set(received.map((m) => m.MessageId)).size).toBe(total);
+    await eventually(
+      async () => ((await visible(dlqUrl)) === total ? true : (await receive(sourceUrl), undefined)),
+      30_000,
     );
 
     const { TaskHandle } = await sqs.client.send(
@@ -221,10 +231,10 @@ describe('local SQS: dead-letter queues and redrive', () => {
       expect.objectContaining({ Status: 'RUNNING', TaskHandle, MaxNumberOfMessagesPerSecond: 1 }),
     ]);
     const cancelled = await sqs.client.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
-    expect(cancelled.ApproximateNumberOfMessagesMoved).toBeLessThan(5);
+    expect(cancelled.ApproximateNumberOfMessagesMoved).toBeLessThan(total);
     const after = await sqs.client.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
     expect(after.Results?.[0]?.Status).toBe('CANCELLED');
-    expect(await visible(dlqUrl)).toBe(5 - (cancelled.ApproximateNumberOfMessagesMoved ?? 0));
+    expect(await visible(dlqUrl)).toBe(total - (cancelled.ApproximateNumberOfMessagesMoved ?? 0));
   });
 
   it('rejects move tasks whose source is not a dead-letter queue or does not exist', async () => {

@@ -177,7 +177,7 @@ const template: CfnTemplate = {
     ),
     Heartbeat: stateMachineResource(
       'heartbeat',
-      tokenTask({ HeartbeatSeconds: 1, TimeoutSeconds: 30 }, [
+      tokenTask({ HeartbeatSeconds: 3, TimeoutSeconds: 30 }, [
         { ErrorEquals: ['States.Timeout'], Next: 'Handled' },
       ]),
       { PendingQueueUrl: { Ref: 'PendingQueue' } },
@@ -445,40 +445,43 @@ describe('task timeouts', () => {
     const started = Date.now();
     const arn = await start('heartbeat', { orderId: 'o-30' });
     const token = tokenFrom((await sfn.targets.next(queueArn('orderflow-pending'), pending)).body);
-    for (let beat = 0; beat < 4; beat += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+    // 8 beats 500 ms apart keep it alive for 4 s, past the 3 s HeartbeatSeconds: each beat restarts the clock
+    for (let beat = 0; beat < 8; beat += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await sfn.client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
     }
     expect((await describeExecution(sfn.client, arn)).status).toBe('RUNNING');
     const description = await settled(sfn.client, arn);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
+    // the last beat (>= 4 s in) restarted the 3 s clock, so it cannot have timed out before 7 s
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_900);
     expect(description.status).toBe('SUCCEEDED');
     expect(JSON.parse(description.output ?? '')).toEqual({ Error: 'States.Timeout', Cause: '' });
     const events = await history(sfn.client, arn);
     expect(events[2]?.taskScheduledEventDetails).toMatchObject({
-      heartbeatInSeconds: 1,
+      heartbeatInSeconds: 3,
       timeoutInSeconds: 30,
     });
     expect(types(events)).toContain('TaskTimedOut');
     await expect(sfn.client.send(new SendTaskHeartbeatCommand({ taskToken: token }))).rejects.toBeInstanceOf(
       TaskTimedOut,
     );
-  }, 20_000);
+  }, 30_000);
 
   it('reads HeartbeatSecondsPath and TimeoutSecondsPath from the state input', async () => {
     const pending = sfn.targets.to(queueArn('orderflow-pending')).length;
-    const arn = await start('heartbeat-path', { heartbeat: 1, timeout: 5 });
+    const arn = await start('heartbeat-path', { heartbeat: 1, timeout: 20 });
     await sfn.targets.next(queueArn('orderflow-pending'), pending);
     const description = await settled(sfn.client, arn);
     expect(description).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     const events = await history(sfn.client, arn);
     expect(events[2]?.taskScheduledEventDetails).toMatchObject({
       heartbeatInSeconds: 1,
-      timeoutInSeconds: 5,
+      timeoutInSeconds: 20,
     });
+    // the 1 s heartbeat, not the 20 s timeout, is what timed it out
     const elapsed = (events.at(-1)?.timestamp?.getTime() ?? 0) - (events[0]?.timestamp?.getTime() ?? 0);
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(4000);
+    expect(elapsed).toBeLessThan(15_000);
   });
 
   it('fails with States.Runtime when a *SecondsPath does not select a positive integer', async () => {

@@ -33,14 +33,16 @@ class ScriptedFunction {
 
 const log = (n: number) => {
   const stream = new StreamLog('arn:stream', 'NEW_IMAGE', 'us-east-1');
-  for (let i = 1; i <= n; i += 1)
-    stream.append({ tableName: 't', eventName: 'INSERT', keys: { id: `r${i}` }, newImage: { id: `r${i}` } });
+  for (let i = 1; i <= n; i += 1) appendRecord(stream, `r${i}`);
   return stream;
 };
 
-const run = async (poller: StreamPoller, until: () => boolean) => {
+const appendRecord = (stream: StreamLog, id: string) =>
+  stream.append({ tableName: 't', eventName: 'INSERT', keys: { id }, newImage: { id } });
+
+const run = async (poller: StreamPoller, until: () => boolean, timeoutMs = 5000) => {
   poller.start();
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + timeoutMs;
   while (!until() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   await poller.stop();
 };
@@ -59,6 +61,25 @@ describe('StreamPoller (Lambda DynamoDB event source semantics)', () => {
     await run(poller, () => poller.caughtUp);
     expect(fn.batches.map((b) => b.length)).toEqual([10, 10, 5]);
     expect(fn.batches.flat()).toEqual(Array.from({ length: 25 }, (_, i) => `r${i + 1}`));
+  });
+
+  it('polls at a pace, so records that arrive between two polls share one batch (as Lambda polls a shard)', async () => {
+    const stream = log(1);
+    const fn = new ScriptedFunction((_keys, call) => {
+      // Two records land shortly after the first batch is handled, well inside the poll interval.
+      if (call === 1) {
+        setTimeout(() => appendRecord(stream, 'r2'), 10);
+        setTimeout(() => appendRecord(stream, 'r3'), 30);
+      }
+      return { payload: {} };
+    });
+    const poller = new StreamPoller(mapping(), stream, {
+      invoker: fn.asInvoker(),
+      onFailedBatch: async () => undefined,
+      pollIntervalMs: 3_000,
+    });
+    await run(poller, () => fn.batches.flat().length === 3, 20_000);
+    expect(fn.batches).toEqual([['r1'], ['r2', 'r3']]);
   });
 
   it('retries from the first failed record of a partial batch response', async () => {

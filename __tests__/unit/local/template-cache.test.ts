@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageInputsDigest } from '../../../src/local/template-cache';
+import { missingArtifacts, packageInputsDigest } from '../../../src/local/template-cache';
+import type { CfnTemplate } from '../../../src/local/template';
 
 describe('packageInputsDigest: when a restart may reuse the last package', () => {
   it('is the same for the same stage and settings', () => {
@@ -30,6 +31,34 @@ describe('packageInputsDigest: when a restart may reuse the last package', () =>
       expect(packageInputsDigest('local', {}, root)).not.toBe(before);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('missingArtifacts: a package is reused only when it is whole', () => {
+  const template = {
+    Resources: {
+      HealthLambdaFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Code: { S3Key: 'serverless/orderflow/local/123/health.zip' } },
+      },
+      PlaceOrderLambdaFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Code: { S3Key: 'serverless/orderflow/local/123/placeOrder.zip' } },
+      },
+      Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+    },
+  } as unknown as CfnTemplate;
+
+  it('names the zips the template deploys from that the folder has lost', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orderflow-package-'));
+    try {
+      writeFileSync(join(dir, 'health.zip'), 'zip');
+      expect(missingArtifacts(template, dir)).toEqual(['placeOrder.zip']);
+      writeFileSync(join(dir, 'placeOrder.zip'), 'zip');
+      expect(missingArtifacts(template, dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -19,14 +19,23 @@ const MAX_CONFLICT_RETRIES = 5;
 
 /** The order as its stream says it is now. */
 export async function loadOrder(store: EventStore, orderId: string): Promise<OrderState> {
-  const envelopes = (await store.load(orderId)).map((stored) => {
-    const decoded = decodeOrderEnvelope(stored);
+  return (await loadOrderStream(store, orderId)).state;
+}
+
+/** The order's state and the stored events it was folded from, for a step that needs both (one read). */
+export async function loadOrderStream(
+  store: EventStore,
+  orderId: string,
+): Promise<{ state: OrderState; stored: Awaited<ReturnType<EventStore['load']>> }> {
+  const stored = await store.load(orderId);
+  const envelopes = stored.map((item) => {
+    const decoded = decodeOrderEnvelope(item);
     if (E.isLeft(decoded)) throw decoded.left;
     return decoded.right;
   });
   const state = foldEvents(envelopes);
   if (!state) throw new OrderNotFoundError(orderId);
-  return state;
+  return { state, stored };
 }
 
 /**

@@ -12,7 +12,7 @@ import { UnreadablePaymentMethodError } from '../../adapters/payments/payment-me
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
-import { loadOrder, record } from './order-stream';
+import { loadOrder, loadOrderStream, record } from './order-stream';
 import { logger, timedPaymentCall } from '../observability';
 
 /*
@@ -98,10 +98,10 @@ export async function reserveInventory(deps: StepDeps, { orderId }: StepInput) {
 }
 
 export async function authorizePayment(deps: StepDeps, { orderId }: StepInput) {
-  const order = await loadOrder(deps.store, orderId);
+  const { state: order, stored } = await loadOrderStream(deps.store, orderId);
   refuseCancelled(order);
   if (order.authorizationId !== undefined) return { total: order.total };
-  const placed = (await deps.store.load(orderId)).find((event) => event.metadata.type === 'OrderPlaced');
+  const placed = stored.find((event) => event.metadata.type === 'OrderPlaced');
   try {
     const token = paymentTokenOf(deps, orderId, placed?.data);
     const authorization = await timedPaymentCall('authorize', () =>

@@ -38,6 +38,11 @@ export interface RequestCounts {
   readonly deliveries: Record<string, number>;
   /** Function invocations driven by the runtime (streams, queues, rule targets, state machine tasks). */
   readonly lambda: Record<string, LambdaInvocationCounts>;
+  /**
+   * CPU time of the runtime's whole process (endpoint, services, and the function workers, which are its
+   * threads): unlike wall-clock latency, barely moved by other work on a shared machine.
+   */
+  readonly cpuMs?: { readonly user: number; readonly system: number };
 }
 
 type JsonObject = Record<string, unknown>;
@@ -82,6 +87,7 @@ const emptyCounts = (): RequestCounts => ({
  */
 export class RequestCounter {
   private counts = emptyCounts();
+  private cpuAtReset = process.cpuUsage();
 
   /** One request the endpoint routed to `service` (its name) and answered with `responseBody`. */
   countRequest(service: string, operation: string, body: Buffer, responseBody: string | Buffer): void {
@@ -113,13 +119,18 @@ export class RequestCounter {
   }
 
   snapshot(): RequestCounts {
-    return JSON.parse(JSON.stringify(this.counts)) as RequestCounts;
+    const cpu = process.cpuUsage(this.cpuAtReset);
+    return {
+      ...(JSON.parse(JSON.stringify(this.counts)) as RequestCounts),
+      cpuMs: { user: cpu.user / 1000, system: cpu.system / 1000 },
+    };
   }
 
   /** Starts counting afresh; returns what was counted until now. */
   reset(): RequestCounts {
     const before = this.snapshot();
     this.counts = emptyCounts();
+    this.cpuAtReset = process.cpuUsage();
     return before;
   }
 

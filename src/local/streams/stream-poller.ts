@@ -16,7 +16,15 @@ export interface PollerOptions {
   readonly maxBackoffMs?: number;
   /** Injected faults: a handled batch delivered again. */
   readonly faults?: DeliveryFaults;
+  /**
+   * The least time between two reads of the stream: Lambda polls a DynamoDB stream's shard four times a
+   * second (250 ms). Records that arrive in between wait for the next poll and share its batch.
+   */
+  readonly pollIntervalMs?: number;
 }
+
+/** Lambda's base rate for a DynamoDB stream shard: four polls a second. */
+export const LAMBDA_STREAM_POLL_INTERVAL_MS = 250;
 
 interface BatchResponse {
   batchItemFailures?: { itemIdentifier?: unknown }[];
@@ -58,12 +66,20 @@ export class StreamPoller {
   }
 
   private async run(): Promise<void> {
+    const pollIntervalMs = this.options.pollIntervalMs ?? LAMBDA_STREAM_POLL_INTERVAL_MS;
+    let lastPollAt = Number.NEGATIVE_INFINITY;
     let attempts = 0;
     let limit = this.mapping.batchSize;
     // While bisecting, batches stay small until the records of the batch that failed are all through.
     let bisectUntil = 0;
     while (this.running) {
       await this.stream.waitForRecords(this.position, 250);
+      if (this.stream.length <= this.position) continue;
+      // Without this pace, every record of a busy stream was its own invocation: an order's six events
+      // cost twelve invocations of the projector and the outbox, and the functions' CPU was the bottleneck.
+      const nextPollIn = lastPollAt + pollIntervalMs - performance.now();
+      if (nextPollIn > 0) await sleep(nextPollIn);
+      lastPollAt = performance.now();
       const batch = this.stream.read(this.position, limit);
       if (batch.length === 0) continue;
       const failedAt = await this.deliver(batch);

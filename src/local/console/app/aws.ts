@@ -68,7 +68,7 @@ export function unmarshall(item: Record<string, AttributeValue>): Record<string,
 }
 
 /** Every item of a table (the local read model is small; a cloud console would query an index). */
-export async function scanAll(tableName: string, limit = 2000): Promise<Record<string, unknown>[]> {
+export async function scanAll(tableName: string, limit = 20_000): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: unknown;
   do {
