@@ -28,11 +28,15 @@ import { createTables } from './tables';
 import { TargetDispatcher } from './targets';
 import { PROJECT_ROOT, type CfnTemplate } from './template';
 import { compileTemplateOnce } from './template-cache';
+import { KafkaBroker } from './kafka/broker';
+import { kafkaTopicsFromTemplate, LOCAL_DEFAULT_PARTITIONS } from './kafka/topics';
 
 export interface RunningStack {
   readonly config: StackConfig;
   readonly httpUrl: string;
   readonly awsUrl: string;
+  /** The Kafka-protocol broker's bootstrap address, `127.0.0.1:<port>`. */
+  readonly kafkaBootstrap: string;
   readonly template: CfnTemplate;
   readonly startupMs: number;
   stop(): Promise<void>;
@@ -131,6 +135,13 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     stepFunctions.loadTemplate(template, { region: config.region, endpoint: awsUrl });
     const payments = await PaymentSimulator.start({ port: config.paymentsPort, host: config.host });
     cleanups.push(() => payments.close());
+    const kafka = new KafkaBroker({
+      topics: kafkaTopicsFromTemplate(template),
+      defaultPartitions: LOCAL_DEFAULT_PARTITIONS,
+      log: options.log,
+    });
+    cleanups.push(() => kafka.close());
+    const kafkaPort = await kafka.listen(config.kafkaPort ?? 0, config.host);
     dispatcher
       .register('sqs', async (arn, delivery) => {
         sqs.sendToQueue(arn, {
@@ -187,9 +198,10 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     });
 
     return {
-      config: { ...config, awsPort },
+      config: { ...config, awsPort, kafkaPort },
       httpUrl: `http://${config.host}:${config.httpPort}`,
       awsUrl,
+      kafkaBootstrap: kafka.bootstrap,
       template,
       startupMs: Date.now() - started,
       stop: stopAll,
