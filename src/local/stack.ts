@@ -69,8 +69,13 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     cleanups.push(() => endpoint.close());
     const awsPort = await endpoint.listen(config.awsPort, config.host);
     const awsUrl = `http://${config.host}:${awsPort}`;
+    // The Kafka broker listens before the template is compiled: the producer's environment names its address.
+    const kafka = new KafkaBroker({ defaultPartitions: LOCAL_DEFAULT_PARTITIONS, log: options.log });
+    cleanups.push(() => kafka.close());
+    const kafkaPort = await kafka.listen(config.kafkaPort ?? 0, config.host);
+    const compileEnv = { ...buildEnv, ORDERFLOW_KAFKA_BROKERS: kafka.bootstrap };
     const [template, dynamodb] = await Promise.all([
-      compileTemplateOnce(config.stage, packageDir, buildEnv).then(({ template: compiled, reused }) => {
+      compileTemplateOnce(config.stage, packageDir, compileEnv).then(({ template: compiled, reused }) => {
         options.log?.(reused ? `package ${packageDir} is up to date` : `packaged into ${packageDir}`);
         return compiled;
       }),
@@ -135,13 +140,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     stepFunctions.loadTemplate(template, { region: config.region, endpoint: awsUrl });
     const payments = await PaymentSimulator.start({ port: config.paymentsPort, host: config.host });
     cleanups.push(() => payments.close());
-    const kafka = new KafkaBroker({
-      topics: kafkaTopicsFromTemplate(template),
-      defaultPartitions: LOCAL_DEFAULT_PARTITIONS,
-      log: options.log,
-    });
-    cleanups.push(() => kafka.close());
-    const kafkaPort = await kafka.listen(config.kafkaPort ?? 0, config.host);
+    for (const topic of kafkaTopicsFromTemplate(template)) kafka.store.create(topic);
     dispatcher
       .register('sqs', async (arn, delivery) => {
         sqs.sendToQueue(arn, {
