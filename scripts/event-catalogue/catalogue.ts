@@ -325,13 +325,13 @@ Serverless in the cloud, the offline runtime's broker on \`127.0.0.1:9092\` loca
 ${table(
   ['Record part', 'Value'],
   [
-    ['key', 'the order id (\`metadata.orderId\`): one order\'s events stay in one partition, in order'],
-    ['value', 'the envelope JSON, \`{ "metadata": { ... }, "data": { ... } }\` (the bus\'s \`detail\`)'],
-    ['header \`type\`', 'the event type, \`metadata.type\`'],
-    ['header \`schema-version\`', '\`metadata.schemaVersion\`, as decimal text'],
-    ['header \`correlation-id\`', '\`metadata.correlationId\`'],
-    ['header \`event-id\`', '\`metadata.eventId\`: deduplicate on it, as a retried batch is produced again'],
-    ['header \`content-type\`', '\`application/json\`'],
+    ['key', "the order id (`metadata.orderId`): one order's events stay in one partition, in order"],
+    ['value', 'the envelope JSON, `{ "metadata": { ... }, "data": { ... } }` (the bus\'s `detail`)'],
+    ['header `type`', 'the event type, `metadata.type`'],
+    ['header `schema-version`', '`metadata.schemaVersion`, as decimal text'],
+    ['header `correlation-id`', '`metadata.correlationId`'],
+    ['header `event-id`', '`metadata.eventId`: deduplicate on it, as a retried batch is produced again'],
+    ['header `content-type`', '`application/json`'],
   ],
 )}
 
