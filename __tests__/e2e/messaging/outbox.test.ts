@@ -7,7 +7,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { api, placeOrder, validOrder } from '../../support/api';
+import { api, eventually, placeOrder, validOrder } from '../../support/api';
 import { sqsClient } from '../../support/messaging';
 import { localClientConfig } from '../../support/stack';
 
@@ -53,7 +53,13 @@ describe('the outbox: every stored event reaches the bus', () => {
         `/orders/${orderId}/events`,
       );
 
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
+      // Another suite may have left an undecodable event at the head of the stream: the outbox retries and
+      // bisects past it first, which on a busy machine takes longer than one long poll.
+      const { Messages = [] } = await eventually(
+        () => sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 })),
+        (received) => (received.Messages ?? []).length > 0,
+        45_000,
+      );
       expect(Messages).toHaveLength(1);
       const event = JSON.parse(Messages[0]?.Body ?? '{}') as BusEvent;
       expect(event.source).toBe('orderflow.orders');

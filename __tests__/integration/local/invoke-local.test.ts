@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { frameworkEnv, PROJECT_ROOT, SLS_BIN } from '../../../src/local/template';
 import { isFunctionLogLine } from '../../../src/local/lambda/function-logs';
 import { documentClient, stackUrls } from '../../support/stack';
+import { kafkaBootstrap } from '../../support/kafka';
 
 const run = promisify(execFile);
 const EVENTS_DIR = join(PROJECT_ROOT, 'events');
@@ -35,6 +36,7 @@ const EXPECTED: Record<string, (result: Record<string, unknown>) => void> = {
   listOrders: answers(200),
   projectOrders: noBatchFailures,
   publishOutbox: noBatchFailures,
+  publishOrderStream: noBatchFailures,
   getOrderNotifications: answers(200),
   publishOutcome: noBatchFailures,
   notifyCustomer: noBatchFailures,
@@ -103,6 +105,8 @@ describe('sls invoke local with the sample events, against the running stack', (
         env: frameworkEnv({
           ORDERFLOW_BUILD_DIR: join('.orderflow', 'build', `invoke-${name}`),
           AWS_ENDPOINT_URL: stackUrls().aws,
+          // The stage's kafkaBrokers parameter: the running stack's broker, as the runtime compiles it.
+          ORDERFLOW_KAFKA_BROKERS: kafkaBootstrap(),
           AWS_REGION: 'us-east-1',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         }),
