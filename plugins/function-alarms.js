@@ -10,12 +10,41 @@
  *    function has its own role (serverless-iam-roles-per-function), but the framework still compiles
  *    the shared one with the union of every event's permissions: an unused, over-broad role.
  *
+ * 3. A function in a VPC gets the network-interface permissions Lambda needs as an inline statement of its
+ *    own role instead of the AWS managed AWSLambdaVPCAccessExecutionRole that serverless-iam-roles-per-function
+ *    attaches (cdk-nag IAM4: no AWS managed policies); the managed policy's CloudWatch Logs grants are
+ *    already in every role, scoped to the function's own log group.
+ *
  * It runs at `before:aws:package:finalize:saveServiceState`, after `resources:` are merged and every
  * other plugin has compiled its part, and only touches the template (no AWS calls, no credentials).
  */
 
 const ALERTS_TOPIC = { Ref: 'AlertsTopic' };
 const DEFAULT_ROLE = 'IamRoleLambdaExecution';
+const VPC_ACCESS_POLICY = ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+/** What AWSLambdaVPCAccessExecutionRole grants besides logs; Lambda names the interfaces, so Resource '*'. */
+const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** Replaces the managed VPC access policy on a role with the same network-interface grants inline. */
+function inlineVpcAccess(role) {
+  const managed = role.Properties.ManagedPolicyArns ?? [];
+  const kept = managed.filter((arn) => !JSON.stringify(arn).includes(VPC_ACCESS_POLICY));
+  if (kept.length === managed.length) return;
+  if (kept.length > 0) role.Properties.ManagedPolicyArns = kept;
+  else delete role.Properties.ManagedPolicyArns;
+  role.Properties.Policies[0].PolicyDocument.Statement.push({
+    Effect: 'Allow',
+    Action: VPC_NETWORK_INTERFACE_ACTIONS,
+    Resource: '*',
+  });
+}
 
 /** Thresholds, and why. Periods are seconds. */
 const POLICY = {
@@ -166,6 +195,10 @@ class FunctionAlarmsPlugin {
           threshold: POLICY.iteratorAgeMs,
         });
       }
+    }
+
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type === 'AWS::IAM::Role' && resource.Properties?.Policies?.[0]) inlineVpcAccess(resource);
     }
 
     if (template.Resources[DEFAULT_ROLE] && !isReferenced(template, DEFAULT_ROLE)) {

@@ -23,5 +23,6 @@ export default async function globalSetup(): Promise<void> {
   process.env[STACK_ENV.lambda] = `http://127.0.0.1:${stack.config.lambdaPort}`;
   process.env[STACK_ENV.startupMs] = String(stack.startupMs);
   process.env[STACK_ENV.payments] = `http://127.0.0.1:${stack.config.paymentsPort}`;
+  process.env[STACK_ENV.kafka] = stack.kafkaBootstrap;
   for (const { sku, ...level } of DEFAULT_CATALOGUE) await setStock(sku, level);
 }

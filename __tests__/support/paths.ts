@@ -10,4 +10,5 @@ export const STACK_ENV = {
   lambda: 'ORDERFLOW_TEST_LAMBDA_URL',
   startupMs: 'ORDERFLOW_TEST_STARTUP_MS',
   payments: 'ORDERFLOW_TEST_PAYMENTS_URL',
+  kafka: 'ORDERFLOW_TEST_KAFKA_BOOTSTRAP',
 } as const;

@@ -105,6 +105,7 @@ describe('compiled template: alarms', () => {
       'EventDeliveryDeadLetterQueue',
       'OpsNotificationsDeadLetterQueue',
       'OrderOutcomesDeadLetterQueue',
+      'OrderStreamFailuresQueue',
       'OutboxFailuresQueue',
       'ProjectorFailuresQueue',
       'SagaStartsDeadLetterQueue',
@@ -148,7 +149,11 @@ describe('compiled template: alarms', () => {
       .filter(([, m]) => isStreamArn(m.Properties?.EventSourceArn))
       .map(([, m]) => referencedLogicalId(m.Properties?.FunctionName) ?? '')
       .sort();
-    expect(consumers).toEqual(['ProjectOrdersLambdaFunction', 'PublishOutboxLambdaFunction']);
+    expect(consumers).toEqual([
+      'ProjectOrdersLambdaFunction',
+      'PublishOrderStreamLambdaFunction',
+      'PublishOutboxLambdaFunction',
+    ]);
     for (const fn of consumers) {
       const alarms = alarmsWatching(template, 'AWS/Lambda', 'IteratorAge', 'FunctionName', refersTo(fn));
       expect({ fn, alarms: alarms.map(([, a]) => a.Properties?.Statistic) }).toEqual({

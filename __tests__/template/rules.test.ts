@@ -113,6 +113,14 @@ function render(value: unknown): string {
     const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
     return parts.map(render).join(separator);
   }
+  if (v['Fn::Select'] !== undefined) {
+    const [index, from] = v['Fn::Select'] as [number, unknown];
+    return `select(${index}, ${render(from)})`;
+  }
+  if (v['Fn::Split'] !== undefined) {
+    const [separator, from] = v['Fn::Split'] as [string, unknown];
+    return `split(${separator}, ${render(from)})`;
+  }
   if (v['Fn::Sub'] !== undefined) {
     const [text, variables = {}] = list(v['Fn::Sub']) as [string, Record<string, unknown>?];
     return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) =>
@@ -158,6 +166,16 @@ const STAR_ONLY_ACTIONS: Readonly<Record<string, string>> = {
   'logs:DescribeLogGroups': 'vended-log delivery for Step Functions logging',
 };
 
+/** What AWSLambdaVPCAccessExecutionRole grants besides logs (plugins/function-alarms.js inlines it). */
+const VPC_NETWORK_INTERFACE_ACTIONS = new Set([
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+]);
+
 const ACCOUNT_ARN = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:';
 
 /**
@@ -170,6 +188,21 @@ const IAM5_SUPPRESSIONS: Readonly<
   // APIs that only accept '*' (STAR_ONLY_ACTIONS): the statement grants nothing else.
   'Resource::* for APIs without resource-level permissions': (resource, _entity, actions) =>
     resource === '*' && actions.every((a) => a in STAR_ONLY_ACTIONS),
+  // A function in a VPC: Lambda creates and deletes the function's network interfaces in the subnets it is
+  // given, with ids nobody knows in advance; the grants of AWSLambdaVPCAccessExecutionRole, inlined.
+  "Resource::* for Lambda's network interfaces (functions in a VPC)": (
+    resource,
+    entity,
+    actions,
+    template,
+  ) => {
+    const fn = entity.replace(/IamRoleLambdaExecution$/, 'LambdaFunction');
+    return (
+      resource === '*' &&
+      props(template.Resources[fn]).VpcConfig !== undefined &&
+      actions.every((a) => VPC_NETWORK_INTERFACE_ACTIONS.has(a))
+    );
+  },
   // The log streams Lambda creates in the function's OWN log group have names nobody knows in advance.
   "Resource::<a function's own log group>:*:* (its log streams)": (resource, entity, _actions, template) => {
     const fn = entity.replace(/IamRoleLambdaExecution$/, 'LambdaFunction');
@@ -351,6 +384,7 @@ describe('serverless-rules (cfn-lint-serverless) on the compiled template', () =
       // Suppressed with evidence: each is itself a dead-letter destination, the end of the line.
       expect(flagged).toEqual([
         'EventDeliveryDeadLetterQueue',
+        'OrderStreamFailuresQueue',
         'OutboxFailuresQueue',
         'ProjectorFailuresQueue',
       ]);

@@ -316,6 +316,25 @@ ${table(
 \`correlationId\`, \`causationId\` and \`orderId\`. \`detail.data\` is specific to the event type and is described
 below; its \`orderId\` always equals \`metadata.orderId\`.
 
+## On the Kafka topic
+
+Every stored event is also one record on the Kafka topic \`orderflow.<stage>.order-events\` (Amazon MSK
+Serverless in the cloud, the offline runtime's broker on \`127.0.0.1:9092\` locally), produced by
+\`publishOrderStream\` from the event store's stream, at least once and in each order's stream order:
+
+${table(
+  ['Record part', 'Value'],
+  [
+    ['key', "the order id (`metadata.orderId`): one order's events stay in one partition, in order"],
+    ['value', 'the envelope JSON, `{ "metadata": { ... }, "data": { ... } }` (the bus\'s `detail`)'],
+    ['header `type`', 'the event type, `metadata.type`'],
+    ['header `schema-version`', '`metadata.schemaVersion`, as decimal text'],
+    ['header `correlation-id`', '`metadata.correlationId`'],
+    ['header `event-id`', '`metadata.eventId`: deduplicate on it, as a retried batch is produced again'],
+    ['header `content-type`', '`application/json`'],
+  ],
+)}
+
 ## Versioning
 
 - **\`metadata.schemaVersion\` is per event type**: the version of that type's \`data\` shape (the table below

@@ -6,6 +6,8 @@ export interface StackConfig {
   readonly lambdaPort: number;
   /** The payment provider simulator. */
   readonly paymentsPort: number;
+  /** The Kafka-protocol broker (src/local/kafka); when absent, any free port. */
+  readonly kafkaPort?: number;
   readonly region: string;
   readonly stage: string;
   readonly dataDir?: string;
@@ -86,6 +88,7 @@ export function stackConfigFromEnv(env: NodeJS.ProcessEnv, dataDir?: string): St
     awsPort: port(env, 'ORDERFLOW_AWS_PORT', 4566),
     lambdaPort: port(env, 'ORDERFLOW_LAMBDA_PORT', 3002),
     paymentsPort: port(env, 'ORDERFLOW_PAYMENTS_PORT', 4010),
+    kafkaPort: port(env, 'ORDERFLOW_KAFKA_PORT', 9092),
     region: env.AWS_REGION ?? 'us-east-1',
     stage: env.ORDERFLOW_STAGE ?? 'local',
     dataDir,

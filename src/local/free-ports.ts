@@ -21,6 +21,7 @@ export const stackConfigOnFreePorts = async (): Promise<StackConfig> => ({
   awsPort: await freePort(),
   lambdaPort: await freePort(),
   paymentsPort: await freePort(),
+  kafkaPort: await freePort(),
   region: 'us-east-1',
   stage: 'local',
   functionConcurrency: DEFAULT_FUNCTION_CONCURRENCY,

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `orderflow ready: http=${stack.httpUrl} aws=${stack.awsUrl} console=${stack.consoleUrl}\n`,
   );
+  // Standard output keeps the one ready line that scripts wait for; the broker's address goes beside the timing.
+  process.stderr.write(`kafka bootstrap: ${stack.kafkaBootstrap}\n`);
   process.stderr.write(`(started in ${stack.startupMs} ms)\n`);
 
   let stopping = false;

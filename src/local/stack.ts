@@ -29,6 +29,8 @@ import { createTables } from './tables';
 import { TargetDispatcher } from './targets';
 import { PROJECT_ROOT, type CfnTemplate } from './template';
 import { compileTemplateOnce } from './template-cache';
+import { KafkaBroker } from './kafka/broker';
+import { kafkaTopicsFromTemplate, LOCAL_DEFAULT_PARTITIONS } from './kafka/topics';
 
 export interface RunningStack {
   readonly config: StackConfig;
@@ -36,6 +38,8 @@ export interface RunningStack {
   readonly awsUrl: string;
   /** The ops console, served beside the HTTP API. */
   readonly consoleUrl: string;
+  /** The Kafka-protocol broker's bootstrap address, `127.0.0.1:<port>`. */
+  readonly kafkaBootstrap: string;
   readonly template: CfnTemplate;
   readonly startupMs: number;
   stop(): Promise<void>;
@@ -75,8 +79,13 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       ...config.consoleOrigins,
     ]);
     const awsUrl = `http://${config.host}:${awsPort}`;
+    // The Kafka broker listens before the template is compiled: the producer's environment names its address.
+    const kafka = new KafkaBroker({ defaultPartitions: LOCAL_DEFAULT_PARTITIONS, log: options.log });
+    cleanups.push(() => kafka.close());
+    const kafkaPort = await kafka.listen(config.kafkaPort ?? 0, config.host);
+    const compileEnv = { ...buildEnv, ORDERFLOW_KAFKA_BROKERS: kafka.bootstrap };
     const [template, dynamodb] = await Promise.all([
-      compileTemplateOnce(config.stage, packageDir, buildEnv).then(({ template: compiled, reused }) => {
+      compileTemplateOnce(config.stage, packageDir, compileEnv).then(({ template: compiled, reused }) => {
         options.log?.(reused ? `package ${packageDir} is up to date` : `packaged into ${packageDir}`);
         return compiled;
       }),
@@ -141,6 +150,7 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     stepFunctions.loadTemplate(template, { region: config.region, endpoint: awsUrl });
     const payments = await PaymentSimulator.start({ port: config.paymentsPort, host: config.host });
     cleanups.push(() => payments.close());
+    for (const topic of kafkaTopicsFromTemplate(template)) kafka.store.create(topic);
     dispatcher
       .register('sqs', async (arn, delivery) => {
         sqs.sendToQueue(arn, {
@@ -199,10 +209,11 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     });
 
     return {
-      config: { ...config, awsPort },
+      config: { ...config, awsPort, kafkaPort },
       httpUrl: `http://${config.host}:${config.httpPort}`,
       awsUrl,
       consoleUrl: `http://${config.host}:${config.httpPort}${CONSOLE_PATH}`,
+      kafkaBootstrap: kafka.bootstrap,
       template,
       startupMs: Date.now() - started,
       stop: stopAll,

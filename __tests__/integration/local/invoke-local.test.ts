@@ -35,6 +35,11 @@ const EXPECTED: Record<string, (result: Record<string, unknown>) => void> = {
   listOrders: answers(200),
   projectOrders: noBatchFailures,
   publishOutbox: noBatchFailures,
+  // Invoked locally without the stage's kafkaBrokers, the producer fails closed: the record is reported for
+  // Lambda to retry, never dropped. (A connected producer would keep `sls invoke local` from exiting; the
+  // path through the running stack's broker is __tests__/e2e/messaging/order-stream.test.ts.)
+  publishOrderStream: (r) =>
+    expect(r).toEqual({ batchItemFailures: [{ itemIdentifier: '000000000000000000001' }] }),
   getOrderNotifications: answers(200),
   publishOutcome: noBatchFailures,
   notifyCustomer: noBatchFailures,

@@ -27,11 +27,11 @@ interface Decoded {
   readonly envelope: OrderEventEnvelope;
 }
 
-const isOrderStream = (record: DynamoDBRecord): boolean =>
+export const isOrderStream = (record: DynamoDBRecord): boolean =>
   record.dynamodb?.Keys?.streamId?.S?.startsWith('order#') === true;
 
 /** The record's event, or undefined when it has none to publish (an INSERT always has its new image). */
-const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined => {
+export const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined => {
   const image = record.dynamodb?.NewImage;
   if (!image) return undefined;
   const decoded = decodeOrderEnvelope(fromItem(unmarshall(image as Record<string, AttributeValue>)));
@@ -43,7 +43,7 @@ const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined => {
   throw decoded.left;
 };
 
-const failureAt = (record: DynamoDBRecord): DynamoDBBatchResponse => ({
+export const failureAt = (record: DynamoDBRecord): DynamoDBBatchResponse => ({
   batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }],
 });
 
