@@ -1,13 +1,12 @@
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { OrderEventEnvelope } from '../../domain/orders';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import {
   OrderStreamProducer,
   orderStreamRecord,
   orderStreamSettingsFromEnv,
 } from '../../adapters/kafka/order-stream-producer';
 import { logger, observability } from '../observability';
-import { decode, failureAt, isOrderStream } from './publish-outbox';
+import { decodeUntilUndecodable, failureAt } from './publish-outbox';
 
 let producer: OrderStreamProducer | undefined;
 const streamProducer = () => (producer ??= new OrderStreamProducer(orderStreamSettingsFromEnv()));
@@ -24,18 +23,7 @@ export async function publishOrderStream(
   producerFor: () => Pick<OrderStreamProducer, 'send'>,
   event: DynamoDBStreamEvent,
 ): Promise<DynamoDBBatchResponse> {
-  const decoded: { record: DynamoDBRecord; envelope: OrderEventEnvelope }[] = [];
-  let undecodable: DynamoDBRecord | undefined;
-  for (const record of event.Records) {
-    if (record.eventName !== 'INSERT' || !isOrderStream(record)) continue;
-    try {
-      const envelope = decode(record);
-      if (envelope) decoded.push({ record, envelope });
-    } catch {
-      undecodable = record;
-      break;
-    }
-  }
+  const { decoded, undecodable } = decodeUntilUndecodable(event.Records);
   const first = decoded[0];
   if (first) {
     try {

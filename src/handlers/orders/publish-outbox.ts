@@ -22,7 +22,7 @@ let publisher: EventPublisher | undefined;
 const eventPublisher = () =>
   (publisher ??= new EventPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'), sourceOf));
 
-interface Decoded {
+export interface DecodedRecord {
   readonly record: DynamoDBRecord;
   readonly envelope: OrderEventEnvelope;
 }
@@ -43,6 +43,28 @@ export const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined =
   throw decoded.left;
 };
 
+/**
+ * The batch's appended order events, in stream order, up to the first record that cannot be decoded
+ * (returned apart, so that a publisher reports it after publishing what came before it).
+ */
+export function decodeUntilUndecodable(records: readonly DynamoDBRecord[]): {
+  decoded: DecodedRecord[];
+  undecodable?: DynamoDBRecord;
+} {
+  const decoded: DecodedRecord[] = [];
+  for (const record of records) {
+    // Only appended order events are published; anything else in the table is not part of the outbox.
+    if (record.eventName !== 'INSERT' || !isOrderStream(record)) continue;
+    try {
+      const envelope = decode(record);
+      if (envelope) decoded.push({ record, envelope });
+    } catch {
+      return { decoded, undecodable: record };
+    }
+  }
+  return { decoded };
+}
+
 export const failureAt = (record: DynamoDBRecord): DynamoDBBatchResponse => ({
   batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }],
 });
@@ -60,21 +82,9 @@ export async function publishOutbox(
   publisherFor: () => Pick<EventPublisher, 'publish'>,
   event: DynamoDBStreamEvent,
 ): Promise<DynamoDBBatchResponse> {
-  const decoded: Decoded[] = [];
-  let undecodable: DynamoDBRecord | undefined;
-  for (const record of event.Records) {
-    // Only appended order events are published; anything else in the table is not part of the outbox.
-    if (record.eventName !== 'INSERT' || !isOrderStream(record)) continue;
-    try {
-      const envelope = decode(record);
-      if (envelope) decoded.push({ record, envelope });
-    } catch {
-      undecodable = record;
-      break;
-    }
-  }
+  const { decoded, undecodable } = decodeUntilUndecodable(event.Records);
   let published = 0;
-  let refused: Decoded | undefined;
+  let refused: DecodedRecord | undefined;
   for (let start = 0; start < decoded.length && !refused; start += PUT_EVENTS_BATCH) {
     const chunk = decoded.slice(start, start + PUT_EVENTS_BATCH);
     const { failed } = await publisherFor().publish(chunk.map((d) => d.envelope));
