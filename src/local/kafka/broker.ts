@@ -107,7 +107,10 @@ export class KafkaBroker {
     }
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    let pending: Buffer = Buffer.alloc(0);
+    // Chunks are joined only once a whole frame is there: joining on every chunk copied a large Produce
+    // request once per socket read.
+    let chunks: Buffer[] = [];
+    let buffered = 0;
     let queue = Promise.resolve();
     const drop = (why: string) => {
       this.options.log?.(
@@ -115,21 +118,31 @@ export class KafkaBroker {
       );
       socket.destroy();
     };
+    const joined = (): Buffer => {
+      if (chunks.length > 1) chunks = [Buffer.concat(chunks, buffered)];
+      return chunks[0] as Buffer;
+    };
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 4) {
-        const size = pending.readInt32BE(0);
+      chunks.push(chunk);
+      buffered += chunk.length;
+      while (buffered >= 4) {
+        const size =
+          (chunks[0] as Buffer).length >= 4 ? (chunks[0] as Buffer).readInt32BE(0) : joined().readInt32BE(0);
         // The smallest header is api key, version and correlation id: 8 bytes.
         if (size < 8 || size > MAX_FRAME_BYTES) {
           drop(`invalid frame size ${size}`);
-          pending = Buffer.alloc(0);
+          chunks = [];
+          buffered = 0;
           return;
         }
-        if (pending.length < 4 + size) break;
+        if (buffered < 4 + size) break;
+        const pending = joined();
         const frame = pending.subarray(4, 4 + size);
-        pending = pending.subarray(4 + size);
+        const rest = pending.subarray(4 + size);
+        chunks = rest.length > 0 ? [rest] : [];
+        buffered = rest.length;
         queue = queue.then(() => this.answer(socket, frame).catch((error: unknown) => drop(describe(error))));
       }
     });
@@ -143,11 +156,11 @@ export class KafkaBroker {
     const correlationId = request.int32();
     const api = this.apis.get(apiKey);
     const send = (body: Writer) => {
-      const payload = body.toBuffer();
       const header = Buffer.allocUnsafe(8);
-      header.writeInt32BE(4 + payload.length, 0);
+      header.writeInt32BE(4 + body.size, 0);
       header.writeInt32BE(correlationId, 4);
-      if (!socket.destroyed) socket.write(Buffer.concat([header, payload]));
+      // One copy of the answer: header and body parts joined at once.
+      if (!socket.destroyed) socket.write(Buffer.concat([header, ...body.parts()], 8 + body.size));
     };
     if (!api || version < api.minVersion || version > api.maxVersion) {
       const body = new Writer();

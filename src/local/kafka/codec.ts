@@ -165,7 +165,12 @@ export class Writer {
     return this.int32(-1);
   }
 
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
+  /** The written parts in order, for a caller that joins them with a header of its own. */
+  parts(): readonly Buffer[] {
+    return this.chunks;
+  }
+
+  get size(): number {
+    return this.length;
   }
 }
