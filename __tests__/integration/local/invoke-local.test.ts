@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { readdirSync } from 'node:fs';
 import { EventStore } from '../../../src/adapters/dynamodb/event-store';
 import { api, eventually, LOCAL_TABLES } from '../../support/api';
 import { join } from 'node:path';
@@ -9,15 +7,13 @@ import { promisify } from 'node:util';
 import { frameworkEnv, PROJECT_ROOT, SLS_BIN } from '../../../src/local/template';
 import { isFunctionLogLine } from '../../../src/local/lambda/function-logs';
 import { documentClient, stackUrls } from '../../support/stack';
+import { SAMPLE_ORDER_ID, storeSampleOrder } from '../../../scripts/seed-samples';
 
 const run = promisify(execFile);
 const EVENTS_DIR = join(PROJECT_ROOT, 'events');
 const samples = readdirSync(EVENTS_DIR)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''));
-
-/** The order every sample event names; the suite places it first so the samples act on a real order. */
-const SAMPLE_ORDER_ID = '01JDQ6Z3Q8V0S5N0M9E4XK2A7B';
 
 const failsWith = (errorType: string) => (r: Record<string, unknown>) =>
   expect(r).toMatchObject({ errorType });
@@ -64,17 +60,7 @@ const EXPECTED: Record<string, (result: Record<string, unknown>) => void> = {
 
 /** Places the sample order (the OrderPlaced of events/publishOutbox.json) and waits for its saga to end. */
 async function placeSampleOrder(): Promise<void> {
-  const store = new EventStore(documentClient(), LOCAL_TABLES.eventStore);
-  if ((await store.load(SAMPLE_ORDER_ID)).length === 0) {
-    const sample = JSON.parse(readFileSync(join(EVENTS_DIR, 'publishOutbox.json'), 'utf8')) as {
-      Records: { dynamodb: { NewImage: Record<string, AttributeValue> } }[];
-    };
-    const image = sample.Records[0]?.dynamodb.NewImage ?? {};
-    const item = unmarshall(image);
-    await store.append([
-      { metadata: { ...item.metadata, occurredAt: new Date().toISOString() }, data: item.data },
-    ]);
-  }
+  await storeSampleOrder(new EventStore(documentClient(), LOCAL_TABLES.eventStore));
   await eventually(
     () => api<{ status: string }>('GET', `/orders/${SAMPLE_ORDER_ID}`),
     (r) => r.status === 200 && r.body.status === 'CANCELLED',
