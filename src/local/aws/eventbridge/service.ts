@@ -26,7 +26,7 @@ import {
   requiredString,
   validationError,
   type JsonObject,
-} from './input';
+} from '../shared/json-input';
 import { applyInputTransformer, evaluateJsonPath } from './input-transform';
 import {
   busNameOf,
@@ -48,7 +48,7 @@ import {
   withRetries,
   type ExhaustedCondition,
   type RetryDelay,
-} from './pending';
+} from '../shared/pending';
 import {
   buildEnvelope,
   checkEntries,

@@ -3,7 +3,7 @@ import { matchesFilterPolicy } from '../../matching/filter-policy';
 import { LOCAL_ACCOUNT_ID } from '../../template-arns';
 import type { CfnTemplate } from '../../template';
 import type { Delivery, TargetDispatcher, TargetHandler } from '../../targets';
-import { errorMessageOf, isRetriableTargetError, PendingWork, withRetries } from '../eventbridge/pending';
+import { errorMessageOf, isRetriableTargetError, PendingWork, withRetries } from '../shared/pending';
 import { AwsServiceError, type AwsRequest, type AwsResponse, type LocalAwsService } from '../protocol';
 import {
   filterableAttributes,

@@ -11,7 +11,7 @@ import {
   requiredString,
   validationError,
   type JsonObject,
-} from '../eventbridge/input';
+} from '../shared/json-input';
 import {
   AwsServiceError,
   jsonError,
