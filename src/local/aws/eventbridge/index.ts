@@ -8,4 +8,4 @@ export {
 export type { ArchivedEvent, EventEnvelope, RuleTarget } from './model';
 export type { PutEventsEntryInput, EntryResult } from './put-events';
 export { PUT_EVENTS_LIMITS } from './put-events';
-export type { RetryDelay } from './pending';
+export type { RetryDelay } from '../shared/pending';

@@ -4,7 +4,7 @@
  * "Amazon EventBridge input transformation").
  */
 
-import type { JsonObject } from './input';
+import type { JsonObject } from '../shared/json-input';
 
 /** A JSONPath as EventBridge evaluates it: `$`, `.name`, `['name']`, `[0]` and the `*` wildcard. */
 type Step =

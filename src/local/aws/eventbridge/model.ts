@@ -1,5 +1,5 @@
 import type { InputTransformer } from './input-transform';
-import type { JsonObject } from './input';
+import type { JsonObject } from '../shared/json-input';
 
 /** A rule target in the API's shape (PutTargets, ListTargetsByRule, the template's Targets). */
 export interface RuleTarget {

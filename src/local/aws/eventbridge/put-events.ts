@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isObject, validationError, type JsonObject } from './input';
+import { isObject, validationError, type JsonObject } from '../shared/json-input';
 import { eventTime, type EventEnvelope } from './model';
 
 /** PutEvents limits (Amazon EventBridge API Reference, PutEvents; User Guide, "Calculating PutEvents event entry size"). */

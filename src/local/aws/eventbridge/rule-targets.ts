@@ -1,5 +1,5 @@
 import { AwsServiceError } from '../protocol';
-import { checkName, isObject, validationError } from './input';
+import { checkName, isObject, validationError } from '../shared/json-input';
 import { parseJsonPath, RESERVED_VARIABLES, InvalidJsonPathError } from './input-transform';
 import type { RuleTarget } from './model';
 

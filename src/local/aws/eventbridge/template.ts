@@ -1,7 +1,7 @@
 import { resolveArn } from '../../template-arns';
 import { referencedName } from '../../template-refs';
 import { resourcesOfType, type CfnTemplate } from '../../template';
-import { isObject } from './input';
+import { isObject } from '../shared/json-input';
 import { busNameOf } from './model';
 
 /** A rule as the template declares it, with references resolved; targets still to be validated. */

@@ -1,221 +1,87 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { matchesFilterPolicy } from '../../matching/filter-policy';
-import { LOCAL_ACCOUNT_ID } from '../../template-arns';
 import type { CfnTemplate } from '../../template';
-import type { Delivery, TargetDispatcher, TargetHandler } from '../../targets';
-import { errorMessageOf, isRetriableTargetError, PendingWork, withRetries } from '../eventbridge/pending';
+import type { Delivery, TargetHandler } from '../../targets';
 import { AwsServiceError, type AwsRequest, type AwsResponse, type LocalAwsService } from '../protocol';
-import {
-  filterableAttributes,
-  invalidParameter,
-  lambdaEvent,
-  messageFor,
-  messageSize,
-  notificationEnvelope,
-  readMessageAttributes,
-  SNS_LIMITS,
-  validateMessageAttributes,
-  type MessageAttributes,
-  type PublishedMessage,
-} from './message';
-import {
-  setSubscriptionAttribute,
-  setSubscriptionAttributes,
-  subscriptionAttributes,
-  type Subscription,
-  type SubscriptionProtocol,
-  type Topic,
-} from './model';
-import { parseQuery, type QueryNode } from './query';
+import { SnsEngine, type PublishInput, type PublishResult, type SnsServiceOptions } from './engine';
+import { OPERATIONS } from './operations';
+import { parseQuery } from './query';
 import { readSnsTemplate } from './template';
-import { element, entryMap, memberList, queryResponse } from './xml';
 
-/** A message SNS could not deliver to a subscription and could not (or was not told to) redrive. */
-export interface SnsDeliveryFailure {
-  readonly topicArn: string;
-  readonly subscriptionArn: string;
-  readonly protocol: SubscriptionProtocol;
-  readonly endpoint: string;
-  readonly messageId: string;
-  /** What the endpoint would have received. */
-  readonly body: string;
-  readonly errorMessage: string;
-  readonly retryAttempts: number;
-  /** Set when a redrive DLQ was configured but sending to it failed as well. */
-  readonly deadLetterError?: string;
-}
+export type {
+  PublishInput,
+  PublishResult,
+  SnsDeliveryFailure,
+  SnsRetryPolicy,
+  SnsServiceOptions,
+} from './engine';
 
-/**
- * SNS retries deliveries to AWS-managed endpoints (SQS, Lambda) in phases: 3 immediate retries, 2 at the
- * minimum delay, then a backoff to the maximum delay. Locally the phases are kept and compressed in time.
- */
-export interface SnsRetryPolicy {
-  /** Retries after the first attempt; 15 by default (3 immediate, 2 pre-backoff, 10 backoff). */
-  readonly maxRetries: number;
-  /** Default 100 ms. */
-  readonly minDelayMs: number;
-  /** Default 2 s. */
-  readonly maxDelayMs: number;
-}
-
-export interface SnsServiceOptions {
-  readonly region: string;
-  readonly dispatcher: TargetDispatcher;
-  /** Default `000000000000` (LOCAL_ACCOUNT_ID). */
-  readonly accountId?: string;
-  /** Milliseconds since the epoch (Timestamp, FIFO deduplication window); Date.now by default. */
-  readonly clock?: () => number;
-  /** Called for each message that failed for good with no redrive DLQ (or whose DLQ failed). Logs to stderr by default. */
-  readonly onDeliveryFailure?: (failure: SnsDeliveryFailure) => void;
-  readonly retry?: Partial<SnsRetryPolicy>;
-}
-
-/** Publish in process (Step Functions `sns:publish`, EventBridge topic targets). */
-export interface PublishInput {
-  readonly topicArn: string;
-  readonly message: string;
-  readonly subject?: string;
-  readonly messageStructure?: string;
-  readonly messageAttributes?: MessageAttributes;
-  readonly messageGroupId?: string;
-  readonly messageDeduplicationId?: string;
-}
-
-export interface PublishResult {
-  readonly messageId: string;
-  readonly sequenceNumber?: string;
-}
-
-export const SNS_ACTIONS: ReadonlySet<string> = new Set([
-  'Publish',
-  'PublishBatch',
-  'ListTopics',
-  'ListSubscriptions',
-  'ListSubscriptionsByTopic',
-  'Subscribe',
-  'Unsubscribe',
-  'CreateTopic',
-  'DeleteTopic',
-  'GetTopicAttributes',
-  'SetTopicAttributes',
-  'GetSubscriptionAttributes',
-  'SetSubscriptionAttributes',
-]);
-
-const TOPIC_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'DeliveryPolicy',
-  'DisplayName',
-  'FifoTopic',
-  'Policy',
-  'SignatureVersion',
-  'TracingConfig',
-  'KmsMasterKeyId',
-  'ContentBasedDeduplication',
-  'ArchivePolicy',
-  'FifoThroughputScope',
-]);
-
-const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
-const PAGE_SIZE = 100;
-const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-const notFound = (what: 'Topic' | 'Subscription') =>
-  new AwsServiceError('NotFound', `${what} does not exist`, 404);
-
-const logFailure = (failure: SnsDeliveryFailure): void => {
-  process.stderr.write(
-    `orderflow sns: message ${failure.messageId} from ${failure.topicArn} to ${failure.endpoint} failed for good ` +
-      `after ${failure.retryAttempts} retries: ${failure.errorMessage}\n`,
-  );
-};
-
-/** Messages of one FIFO group reach a subscription in order, each after the previous one settled. */
-class GroupChains {
-  private readonly chains = new Map<string, Promise<void>>();
-
-  then(key: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => work());
-    this.chains.set(key, next);
-    void next.finally(() => {
-      if (this.chains.get(key) === next) this.chains.delete(key);
-    });
-    return next;
-  }
-}
+/** The actions the endpoint routes to SNS: the operations table's names, listed once. */
+export const SNS_ACTIONS: ReadonlySet<string> = new Set(Object.keys(OPERATIONS));
 
 /**
  * Amazon SNS, in memory, over the AWS query protocol (form-encoded `Action=<Op>`, XML answers): topics
  * (standard and FIFO), SQS and Lambda subscriptions with filter policies in both scopes, raw or JSON
  * notification delivery through the {@link TargetDispatcher}, retries and redrive to a DLQ.
+ *
+ * This class is the wire (parse, dispatch through OPERATIONS) and the in-process API; the state and
+ * delivery are in engine.ts, each action in operations.ts.
  */
 export class SnsService implements LocalAwsService {
   readonly name = 'sns';
   readonly queryActions = SNS_ACTIONS;
-  readonly region: string;
-  readonly accountId: string;
-
-  private readonly topics = new Map<string, Topic>();
-  private readonly subscriptions = new Map<string, Subscription>();
-  private readonly dispatcher: TargetDispatcher;
-  private readonly clock: () => number;
-  private readonly onDeliveryFailure: (failure: SnsDeliveryFailure) => void;
-  private readonly retry: SnsRetryPolicy;
-  private readonly pending: PendingWork;
-  private readonly groups = new GroupChains();
+  private readonly engine: SnsEngine;
 
   constructor(options: SnsServiceOptions) {
-    this.region = options.region;
-    this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-    this.dispatcher = options.dispatcher;
-    this.clock = options.clock ?? Date.now;
-    this.onDeliveryFailure = options.onDeliveryFailure ?? logFailure;
-    this.retry = { maxRetries: 15, minDelayMs: 100, maxDelayMs: 2_000, ...options.retry };
-    this.pending = new PendingWork((error) =>
-      process.stderr.write(`orderflow sns: delivery crashed: ${errorMessageOf(error)}\n`),
-    );
+    this.engine = new SnsEngine(options);
   }
 
-  // ---- LocalAwsService -------------------------------------------------------------------------
+  get region(): string {
+    return this.engine.region;
+  }
+
+  get accountId(): string {
+    return this.engine.accountId;
+  }
 
   async handle(request: AwsRequest): Promise<AwsResponse> {
-    const action = this.actions[request.operation];
-    if (!action) {
+    const operation = Object.hasOwn(OPERATIONS, request.operation)
+      ? OPERATIONS[request.operation]
+      : undefined;
+    if (!operation) {
       throw new AwsServiceError(
         'InvalidAction',
         `The action ${request.operation} is not valid for this endpoint.`,
       );
     }
-    return action(parseQuery(request.body));
+    return operation(this.engine, parseQuery(request.body));
   }
 
   /** Resolves when no delivery, retry or redrive is pending. */
   whenIdle(): Promise<void> {
-    return this.pending.whenIdle();
+    return this.engine.pending.whenIdle();
   }
 
   /** Cancels pending retries and waits for in-flight deliveries. */
   async close(): Promise<void> {
-    await this.pending.close();
+    await this.engine.pending.close();
   }
 
   // ---- in-process API --------------------------------------------------------------------------
 
   topicArnOf(name: string): string {
-    return `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+    return this.engine.topicArnOf(name);
   }
 
   /** Creates the topics and subscriptions (inline and `AWS::SNS::Subscription`) of a compiled template. */
   loadTemplate(template: CfnTemplate): void {
-    const read = readSnsTemplate(template, this.region, (name) => this.topicArnOf(name));
+    const read = readSnsTemplate(template, this.engine.region, (name) => this.engine.topicArnOf(name));
     for (const topic of read.topics) {
-      const created = this.createTopicNamed(topic.name, topic.attributes, topic.tags);
+      const created = this.engine.createTopicNamed(topic.name, topic.attributes, topic.tags);
       for (const subscription of topic.subscriptions) {
-        this.subscribe(created.arn, subscription.protocol, subscription.endpoint, new Map());
+        this.engine.subscribe(created.arn, subscription.protocol, subscription.endpoint, new Map());
       }
     }
     for (const subscription of read.subscriptions) {
-      this.subscribe(
+      this.engine.subscribe(
         subscription.topicArn,
         subscription.protocol,
         subscription.endpoint,
@@ -226,7 +92,7 @@ export class SnsService implements LocalAwsService {
 
   /** Publish, in process, with Publish's validation (throws AwsServiceError). */
   publish(input: PublishInput): PublishResult {
-    return this.publishToTopic(this.topicByArn(input.topicArn), input);
+    return this.engine.publishToTopic(this.engine.topicByArn(input.topicArn), input);
   }
 
   /** A {@link TargetHandler} for the dispatcher's `sns` service: an EventBridge rule or a state machine publishing. */
@@ -243,546 +109,6 @@ export class SnsService implements LocalAwsService {
   }
 
   listTopicArns(): string[] {
-    return [...this.topics.keys()];
-  }
-
-  // ---- actions ---------------------------------------------------------------------------------
-
-  private readonly actions: Record<string, (query: QueryNode) => AwsResponse> = {
-    CreateTopic: (query) => {
-      const name = query.get('Name');
-      if (name === undefined) throw invalidParameter('Topic Name');
-      const tags = new Map<string, string>();
-      for (const tag of query.indexed('Tags', 'member')) {
-        const key = tag.get('Key');
-        if (key !== undefined) tags.set(key, tag.get('Value') ?? '');
-      }
-      const topic = this.createTopicNamed(name, query.stringMap('Attributes'), tags);
-      return queryResponse('CreateTopic', element('TopicArn', topic.arn));
-    },
-    DeleteTopic: (query) => {
-      const topic = this.topics.get(this.requiredArn(query, 'TopicArn'));
-      if (topic) {
-        for (const arn of topic.subscriptions) this.subscriptions.delete(arn);
-        this.topics.delete(topic.arn);
-      }
-      return queryResponse('DeleteTopic', undefined);
-    },
-    ListTopics: (query) => {
-      const { page, next } = this.page([...this.topics.keys()], query.get('NextToken'));
-      return queryResponse(
-        'ListTopics',
-        memberList(
-          'Topics',
-          page.map((arn) => element('TopicArn', arn)),
-        ) + element('NextToken', next),
-      );
-    },
-    GetTopicAttributes: (query) => {
-      const topic = this.topicByArn(this.requiredArn(query, 'TopicArn'));
-      return queryResponse('GetTopicAttributes', entryMap('Attributes', this.topicAttributes(topic)));
-    },
-    SetTopicAttributes: (query) => {
-      const topic = this.topicByArn(this.requiredArn(query, 'TopicArn'));
-      const name = query.get('AttributeName') ?? '';
-      if (!TOPIC_ATTRIBUTES.has(name) || name === 'FifoTopic') throw invalidParameter('AttributeName');
-      const value = query.get('AttributeValue') ?? '';
-      if (name === 'ContentBasedDeduplication' && !topic.fifo) {
-        throw invalidParameter(
-          'Attributes Reason: Content-based deduplication can only be set for FIFO topics',
-        );
-      }
-      topic.attributes.set(name, value);
-      return queryResponse('SetTopicAttributes', undefined);
-    },
-    Subscribe: (query) => {
-      const topicArn = this.requiredArn(query, 'TopicArn');
-      const protocol = query.get('Protocol');
-      if (protocol === undefined) throw invalidParameter('Protocol');
-      const subscription = this.subscribe(
-        topicArn,
-        protocol,
-        query.get('Endpoint') ?? '',
-        query.stringMap('Attributes'),
-      );
-      return queryResponse('Subscribe', element('SubscriptionArn', subscription.arn));
-    },
-    Unsubscribe: (query) => {
-      const arn = this.requiredArn(query, 'SubscriptionArn');
-      const subscription = this.subscriptions.get(arn);
-      if (!subscription) throw notFound('Subscription');
-      this.subscriptions.delete(arn);
-      this.topics.get(subscription.topicArn)?.subscriptions.delete(arn);
-      return queryResponse('Unsubscribe', undefined);
-    },
-    ListSubscriptions: (query) =>
-      this.listSubscriptions('ListSubscriptions', [...this.subscriptions.values()], query),
-    ListSubscriptionsByTopic: (query) => {
-      const topic = this.topicByArn(this.requiredArn(query, 'TopicArn'));
-      const subscriptions = [...topic.subscriptions]
-        .map((arn) => this.subscriptions.get(arn))
-        .filter((subscription): subscription is Subscription => subscription !== undefined);
-      return this.listSubscriptions('ListSubscriptionsByTopic', subscriptions, query);
-    },
-    GetSubscriptionAttributes: (query) => {
-      const subscription = this.subscriptionByArn(this.requiredArn(query, 'SubscriptionArn'));
-      return queryResponse(
-        'GetSubscriptionAttributes',
-        entryMap('Attributes', subscriptionAttributes(subscription, this.accountId)),
-      );
-    },
-    SetSubscriptionAttributes: (query) => {
-      const subscription = this.subscriptionByArn(this.requiredArn(query, 'SubscriptionArn'));
-      const name = query.get('AttributeName');
-      if (name === undefined) throw invalidParameter('AttributeName');
-      setSubscriptionAttribute(subscription, name, query.get('AttributeValue') ?? '');
-      return queryResponse('SetSubscriptionAttributes', undefined);
-    },
-    Publish: (query) => {
-      if (query.get('PhoneNumber') !== undefined) {
-        throw invalidParameter('PhoneNumber Reason: SMS is not supported by the local SNS');
-      }
-      const topicArn = query.get('TopicArn') ?? query.get('TargetArn');
-      if (topicArn === undefined)
-        throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
-      const result = this.publishToTopic(this.topicByArn(topicArn), this.publishInputOf(query, topicArn));
-      return queryResponse(
-        'Publish',
-        element('MessageId', result.messageId) + element('SequenceNumber', result.sequenceNumber),
-      );
-    },
-    PublishBatch: (query) => this.publishBatch(query),
-  };
-
-  private publishInputOf(node: QueryNode, topicArn: string): PublishInput {
-    return {
-      topicArn,
-      message: node.get('Message') ?? '',
-      subject: node.get('Subject'),
-      messageStructure: node.get('MessageStructure'),
-      messageAttributes: readMessageAttributes(node),
-      messageGroupId: node.get('MessageGroupId'),
-      messageDeduplicationId: node.get('MessageDeduplicationId'),
-    };
-  }
-
-  private publishBatch(query: QueryNode): AwsResponse {
-    const topicArn = this.requiredArn(query, 'TopicArn');
-    const entries = query.indexed('PublishBatchRequestEntries', 'member');
-    if (entries.length === 0) {
-      throw new AwsServiceError('EmptyBatchRequest', "The batch request doesn't contain any entries");
-    }
-    if (entries.length > SNS_LIMITS.maxBatchEntries) {
-      throw new AwsServiceError(
-        'TooManyEntriesInBatchRequest',
-        'The batch request contains more entries than permissible.',
-      );
-    }
-    const ids = entries.map((entry) => entry.get('Id') ?? '');
-    if (ids.some((id) => !BATCH_ID.test(id))) {
-      throw new AwsServiceError(
-        'InvalidBatchEntryId',
-        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
-      );
-    }
-    if (new Set(ids).size !== ids.length) {
-      throw new AwsServiceError(
-        'BatchEntryIdsNotDistinct',
-        'Two or more batch entries in the request have the same Id.',
-      );
-    }
-    const inputs = entries.map((entry) => this.publishInputOf(entry, topicArn));
-    const total = inputs.reduce(
-      (sum, input) => sum + messageSize(input.message, input.messageAttributes ?? {}),
-      0,
-    );
-    if (total > SNS_LIMITS.maxMessageBytes) {
-      throw new AwsServiceError(
-        'BatchRequestTooLong',
-        'The length of all the messages put together is more than the limit.',
-      );
-    }
-    const topic = this.topicByArn(topicArn);
-    const successful: string[] = [];
-    const failed: string[] = [];
-    inputs.forEach((input, index) => {
-      const id = ids[index] as string;
-      try {
-        const result = this.publishToTopic(topic, input);
-        successful.push(
-          element('Id', id) +
-            element('MessageId', result.messageId) +
-            element('SequenceNumber', result.sequenceNumber),
-        );
-      } catch (error) {
-        if (!(error instanceof AwsServiceError)) throw error;
-        failed.push(
-          element('Id', id) +
-            element('Code', error.code) +
-            element('Message', error.message) +
-            element('SenderFault', error.status < 500),
-        );
-      }
-    });
-    return queryResponse('PublishBatch', memberList('Successful', successful) + memberList('Failed', failed));
-  }
-
-  private listSubscriptions(action: string, subscriptions: Subscription[], query: QueryNode): AwsResponse {
-    const { page, next } = this.page(subscriptions, query.get('NextToken'));
-    const members = page.map(
-      (subscription) =>
-        element('SubscriptionArn', subscription.arn) +
-        element('Owner', this.accountId) +
-        element('Protocol', subscription.protocol) +
-        element('Endpoint', subscription.endpoint) +
-        element('TopicArn', subscription.topicArn),
-    );
-    return queryResponse(action, memberList('Subscriptions', members) + element('NextToken', next));
-  }
-
-  // ---- topics and subscriptions ----------------------------------------------------------------
-
-  private page<T>(items: readonly T[], token: string | undefined): { page: T[]; next?: string } {
-    const start = token === undefined ? 0 : Number.parseInt(token, 10);
-    if (!Number.isInteger(start) || start < 0 || start > items.length) throw invalidParameter('NextToken');
-    const page = items.slice(start, start + PAGE_SIZE);
-    return start + PAGE_SIZE < items.length ? { page, next: String(start + PAGE_SIZE) } : { page };
-  }
-
-  private requiredArn(query: QueryNode, key: string): string {
-    const value = query.get(key);
-    if (value === undefined || value === '') throw invalidParameter(key);
-    return value;
-  }
-
-  private topicByArn(arn: string): Topic {
-    const topic = this.topics.get(arn);
-    if (!topic) throw notFound('Topic');
-    return topic;
-  }
-
-  private subscriptionByArn(arn: string): Subscription {
-    const subscription = this.subscriptions.get(arn);
-    if (!subscription) throw notFound('Subscription');
-    return subscription;
-  }
-
-  private createTopicNamed(
-    name: string,
-    attributes: ReadonlyMap<string, string>,
-    tags: ReadonlyMap<string, string>,
-  ): Topic {
-    const fifo = (attributes.get('FifoTopic') ?? 'false').toLowerCase() === 'true';
-    const base = name.endsWith('.fifo') ? name.slice(0, -'.fifo'.length) : name;
-    if (fifo && !name.endsWith('.fifo')) {
-      throw invalidParameter(
-        'Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.',
-      );
-    }
-    if (!/^[A-Za-z0-9_-]+$/.test(base) || name.length > 256 || (!fifo && name.endsWith('.fifo'))) {
-      throw invalidParameter('Topic Name');
-    }
-    for (const key of attributes.keys()) {
-      if (!TOPIC_ATTRIBUTES.has(key)) throw invalidParameter(`Attributes Reason: Unknown attribute ${key}`);
-    }
-    if (!fifo && attributes.has('ContentBasedDeduplication')) {
-      throw invalidParameter(
-        'Attributes Reason: Content-based deduplication can only be set for FIFO topics',
-      );
-    }
-    const arn = this.topicArnOf(name);
-    const existing = this.topics.get(arn);
-    if (existing) return existing;
-    const topic: Topic = {
-      name,
-      arn,
-      fifo,
-      attributes: new Map(attributes),
-      tags: new Map(tags),
-      subscriptions: new Set(),
-      deduplication: new Map(),
-      sequence: 10_000_000_000_000_000_000n,
-    };
-    this.topics.set(arn, topic);
-    return topic;
-  }
-
-  private topicAttributes(topic: Topic): [string, string][] {
-    const confirmed = [...topic.subscriptions].filter((arn) => this.subscriptions.has(arn)).length;
-    const policy = {
-      Version: '2008-10-17',
-      Id: '__default_policy_ID',
-      Statement: [
-        {
-          Sid: '__default_statement_ID',
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: ['SNS:Publish', 'SNS:Subscribe', 'SNS:GetTopicAttributes', 'SNS:SetTopicAttributes'],
-          Resource: topic.arn,
-          Condition: { StringEquals: { 'AWS:SourceOwner': this.accountId } },
-        },
-      ],
-    };
-    const attributes = new Map<string, string>([
-      ['TopicArn', topic.arn],
-      ['Owner', this.accountId],
-      ['Policy', JSON.stringify(policy)],
-      ['DisplayName', ''],
-      ['SubscriptionsConfirmed', String(confirmed)],
-      ['SubscriptionsPending', '0'],
-      ['SubscriptionsDeleted', '0'],
-      [
-        'EffectiveDeliveryPolicy',
-        JSON.stringify({
-          http: {
-            defaultHealthyRetryPolicy: {
-              minDelayTarget: 20,
-              maxDelayTarget: 20,
-              numRetries: 3,
-              numMaxDelayRetries: 0,
-              numNoDelayRetries: 0,
-              numMinDelayRetries: 0,
-              backoffFunction: 'linear',
-            },
-            disableSubscriptionOverrides: false,
-          },
-        }),
-      ],
-    ]);
-    if (topic.fifo) {
-      attributes.set('FifoTopic', 'true');
-      attributes.set('ContentBasedDeduplication', 'false');
-    }
-    for (const [key, value] of topic.attributes) attributes.set(key, value);
-    return [...attributes];
-  }
-
-  private subscribe(
-    topicArn: string,
-    protocol: string,
-    endpoint: string,
-    attributes: ReadonlyMap<string, string>,
-  ): Subscription {
-    const topic = this.topicByArn(topicArn);
-    if (protocol !== 'sqs' && protocol !== 'lambda') {
-      throw invalidParameter(`Protocol Reason: ${protocol} is not supported by the local SNS (sqs, lambda)`);
-    }
-    if (protocol === 'sqs' && !/^arn:aws:sqs:[^:]*:[^:]*:[^:]+$/.test(endpoint)) {
-      throw invalidParameter('SQS endpoint ARN');
-    }
-    if (protocol === 'lambda' && !/^arn:aws:lambda:[^:]*:[^:]*:function:.+$/.test(endpoint)) {
-      throw invalidParameter('Lambda endpoint ARN');
-    }
-    const subscription: Subscription = {
-      arn: `${topic.arn}:${randomUUID()}`,
-      topicArn: topic.arn,
-      protocol,
-      endpoint,
-      rawMessageDelivery: false,
-      filterPolicyScope: 'MessageAttributes',
-      extra: new Map(),
-    };
-    setSubscriptionAttributes(subscription, attributes);
-    const existing = [...topic.subscriptions]
-      .map((arn) => this.subscriptions.get(arn))
-      .find((candidate) => candidate?.protocol === protocol && candidate.endpoint === endpoint);
-    if (existing) {
-      const same = (a: Subscription) => JSON.stringify(subscriptionAttributes({ ...a, arn: '' }, ''));
-      if (same(existing) !== same(subscription)) {
-        throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
-      }
-      return existing;
-    }
-    this.subscriptions.set(subscription.arn, subscription);
-    topic.subscriptions.add(subscription.arn);
-    return subscription;
-  }
-
-  // ---- publishing and delivery -----------------------------------------------------------------
-
-  private publishToTopic(topic: Topic, input: PublishInput): PublishResult {
-    const message = input.message;
-    if (message === '') throw invalidParameter('Empty message');
-    const attributes = input.messageAttributes ?? {};
-    if (input.subject !== undefined) {
-      if (
-        input.subject === '' ||
-        input.subject.length > SNS_LIMITS.maxSubjectLength ||
-        !/^[\x20-\x7e]*$/.test(input.subject)
-      ) {
-        throw invalidParameter('Subject');
-      }
-    }
-    validateMessageAttributes(attributes);
-    if (messageSize(message, attributes) > SNS_LIMITS.maxMessageBytes)
-      throw invalidParameter('Message too long');
-    const messages = this.messagesOf(message, input.messageStructure);
-    let groupId = input.messageGroupId;
-    let dedupId = input.messageDeduplicationId;
-    if (topic.fifo) {
-      if (groupId === undefined || groupId === '') {
-        throw invalidParameter('The MessageGroupId parameter is required for FIFO topics');
-      }
-      if (dedupId === undefined) {
-        if (topic.attributes.get('ContentBasedDeduplication')?.toLowerCase() !== 'true') {
-          throw invalidParameter(
-            'The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
-          );
-        }
-        dedupId = createHash('sha256').update(message).digest('hex');
-      }
-    } else {
-      if (dedupId !== undefined) {
-        throw invalidParameter(
-          'MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type',
-        );
-      }
-      if (groupId === '') groupId = undefined;
-    }
-    const now = this.clock();
-    if (topic.fifo && dedupId !== undefined) {
-      const previous = topic.deduplication.get(dedupId);
-      if (previous && previous.until > now)
-        return { messageId: previous.messageId, sequenceNumber: previous.sequenceNumber };
-    }
-    const messageId = randomUUID();
-    let sequenceNumber: string | undefined;
-    if (topic.fifo) {
-      topic.sequence += 1n;
-      sequenceNumber = topic.sequence.toString();
-      if (dedupId !== undefined) {
-        for (const [id, entry] of topic.deduplication) if (entry.until <= now) topic.deduplication.delete(id);
-        topic.deduplication.set(dedupId, { messageId, sequenceNumber, until: now + DEDUPLICATION_WINDOW_MS });
-      }
-    }
-    const published: PublishedMessage = {
-      messageId,
-      topicArn: topic.arn,
-      messages,
-      subject: input.subject,
-      attributes,
-      timestamp: new Date(now).toISOString(),
-      messageGroupId: groupId,
-      messageDeduplicationId: dedupId,
-      sequenceNumber,
-    };
-    this.fanOut(topic, published);
-    return sequenceNumber === undefined ? { messageId } : { messageId, sequenceNumber };
-  }
-
-  private messagesOf(message: string, structure: string | undefined): Record<string, string> {
-    if (structure === undefined || structure === '') return { default: message };
-    if (structure !== 'json') throw invalidParameter('MessageStructure');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      throw invalidParameter('Message Structure - JSON message body failed to parse');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw invalidParameter('Message Structure - JSON message body failed to parse');
-    }
-    const entries = Object.entries(parsed).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    );
-    const messages = Object.fromEntries(entries);
-    if (messages.default === undefined)
-      throw invalidParameter('Message Structure - No default entry in JSON message body');
-    return messages;
-  }
-
-  private fanOut(topic: Topic, message: PublishedMessage): void {
-    const filterable = filterableAttributes(message.attributes);
-    for (const arn of topic.subscriptions) {
-      const subscription = this.subscriptions.get(arn);
-      if (!subscription) continue;
-      if (
-        subscription.filterPolicy !== undefined &&
-        !matchesFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope, {
-          attributes: filterable,
-          body: messageFor(message, subscription.protocol),
-        })
-      ) {
-        continue;
-      }
-      if (topic.fifo && message.messageGroupId !== undefined) {
-        const key = `${subscription.arn}\n${message.messageGroupId}`;
-        this.pending.run(() =>
-          this.groups.then(key, async () => {
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            await this.deliverTo(subscription, message);
-          }),
-        );
-      } else {
-        this.pending.run(() => this.deliverTo(subscription, message));
-      }
-    }
-  }
-
-  private deliveryFor(subscription: Subscription, message: PublishedMessage, endpoint: string): Delivery {
-    let body: string;
-    let messageAttributes: Delivery['messageAttributes'];
-    if (subscription.protocol === 'lambda') {
-      body = JSON.stringify(lambdaEvent(message, subscription.arn, this.region));
-    } else if (subscription.rawMessageDelivery) {
-      body = messageFor(message, 'sqs');
-      if (Object.keys(message.attributes).length > 0) messageAttributes = message.attributes;
-    } else {
-      body = JSON.stringify(notificationEnvelope(message, 'sqs', subscription.arn, this.region));
-    }
-    return {
-      body,
-      ...(messageAttributes === undefined ? {} : { messageAttributes }),
-      ...(message.messageGroupId === undefined ? {} : { messageGroupId: message.messageGroupId }),
-      ...(endpoint.endsWith('.fifo') && message.messageDeduplicationId !== undefined
-        ? { messageDeduplicationId: message.messageDeduplicationId }
-        : {}),
-    };
-  }
-
-  private retryDelay(retry: number): number {
-    const { minDelayMs, maxDelayMs } = this.retry;
-    if (retry <= 3) return 0;
-    if (retry <= 5) return minDelayMs;
-    const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** (retry - 5));
-    return Math.round(ceiling * (0.5 + Math.random() * 0.5));
-  }
-
-  private async deliverTo(subscription: Subscription, message: PublishedMessage): Promise<void> {
-    if (!this.subscriptions.has(subscription.arn)) return;
-    const delivery = this.deliveryFor(subscription, message, subscription.endpoint);
-    const outcome = await withRetries(
-      this.pending,
-      {
-        maxRetries: this.retry.maxRetries,
-        clock: this.clock,
-        delay: (retry) => this.retryDelay(retry),
-        retriable: isRetriableTargetError,
-      },
-      () => this.dispatcher.deliver(subscription.endpoint, delivery),
-    );
-    if (outcome.delivered) return;
-    if (this.pending.isClosed && outcome.exhausted === undefined && isRetriableTargetError(outcome.error))
-      return;
-    const failure: SnsDeliveryFailure = {
-      topicArn: subscription.topicArn,
-      subscriptionArn: subscription.arn,
-      protocol: subscription.protocol,
-      endpoint: subscription.endpoint,
-      messageId: message.messageId,
-      body: delivery.body,
-      errorMessage: errorMessageOf(outcome.error),
-      retryAttempts: outcome.retries,
-    };
-    const dlq = subscription.deadLetterTargetArn;
-    if (dlq === undefined) {
-      this.onDeliveryFailure(failure);
-      return;
-    }
-    try {
-      await this.dispatcher.deliver(dlq, this.deliveryFor(subscription, message, dlq));
-    } catch (error) {
-      this.onDeliveryFailure({ ...failure, deadLetterError: errorMessageOf(error) });
-    }
+    return [...this.engine.topics.keys()];
   }
 }

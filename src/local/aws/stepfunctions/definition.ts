@@ -1,5 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { isObject, type JsonObject } from '../eventbridge/input';
+import { isObject, type JsonObject } from '../shared/json-input';
 import { InvalidDefinitionError, errorMessageOf } from './errors';
 import './polyfill';
 

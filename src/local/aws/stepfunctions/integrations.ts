@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { functionNameOf, type FunctionInvoker, type InvocationResult } from '../../lambda/invoker';
 import { UnknownTargetError, type Delivery, type TargetDispatcher } from '../../targets';
-import { isObject, type JsonObject } from '../eventbridge/input';
+import { isObject, type JsonObject } from '../shared/json-input';
 import { AwsServiceError } from '../protocol';
 import type { TaskSpec } from './definition';
 import { TaskFailure, errorMessageOf } from './errors';

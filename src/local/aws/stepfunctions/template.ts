@@ -1,7 +1,7 @@
 import { resolveIntrinsic, type IntrinsicContext } from '../../intrinsics';
 import { referencedLogicalId } from '../../template-refs';
 import { resourcesOfType, type CfnTemplate } from '../../template';
-import { isObject } from '../eventbridge/input';
+import { isObject } from '../shared/json-input';
 import { errorMessageOf, InvalidDefinitionError } from './errors';
 import type { StateMachineType } from './model';
 

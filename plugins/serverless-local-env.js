@@ -14,7 +14,7 @@ class LocalEnvironmentPlugin {
         const command = (serverless.processedInput?.commands ?? []).join(' ');
         if (!LOCAL_COMMANDS.has(command)) return;
         const { require: tsxRequire } = require('tsx/cjs/api');
-        tsxRequire('./service-environment.ts', __filename).resolveServiceEnvironment(serverless);
+        tsxRequire('../src/local/service-environment.ts', __filename).resolveServiceEnvironment(serverless);
       },
     };
   }

@@ -13,6 +13,6 @@ export {
   type SentMessage,
   type SqsMessageAttributeValue,
   type SqsServiceOptions,
-} from './sqs/service';
-export { SqsError, type SqsErrorCode } from './sqs/errors';
-export { md5OfMessageAttributes } from './sqs/md5';
+} from './service';
+export { SqsError, type SqsErrorCode } from './errors';
+export { md5OfMessageAttributes } from './md5';
