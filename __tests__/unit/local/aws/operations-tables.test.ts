@@ -39,7 +39,7 @@ interface JsonService {
 
 const region = 'eu-west-1';
 const unusedInvoker = {
-  invoke: () => Promise.reject(new Error('no function is invoked by these tests')),
+  invoke: () => Promise.reject(new TypeError('no function is invoked by these tests')),
 } as unknown as ConstructorParameters<typeof StepFunctionsService>[0]['invoker'];
 
 const JSON_SERVICES: readonly JsonService[] = [
