@@ -1,0 +1,5 @@
+export * from './config';
+export * from './duration-sketch';
+export * from './minute-bucket';
+export * from './views';
+export * from './windowing';
