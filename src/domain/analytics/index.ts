@@ -3,3 +3,4 @@ export * from './duration-sketch';
 export * from './minute-bucket';
 export * from './views';
 export * from './windowing';
+export * from './alerts';
