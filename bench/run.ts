@@ -18,6 +18,8 @@ import { costPerMillionOrders, PRICES_USD } from './cost';
 import { benchFloor, floorOpsPerSecond } from './floor';
 import { readHistories, transitionSummary } from './histories';
 import { benchMessaging } from './messaging';
+import { benchStreaming } from './streaming';
+import { benchConsumerFunction } from './streaming-function';
 import { benchOrders } from './orders';
 import { callsSince, perOrder, readCostOf, type PerOrder } from './per-order';
 import { benchSaga } from './saga';
@@ -146,6 +148,12 @@ async function main(): Promise<void> {
     log('messaging');
     const messaging = await benchMessaging({ awsUrl, operations, concurrency });
 
+    log('streaming (Kafka)');
+    const streaming = {
+      broker: await benchStreaming(stack.kafkaBootstrap),
+      consumerFunction: await benchConsumerFunction(stack.kafkaBootstrap),
+    };
+
     const sagaSuite = perOrder({
       counts: sagaCounts.counts,
       calls: sagaCalls,
@@ -168,6 +176,7 @@ async function main(): Promise<void> {
       sustained: { fixed: withoutIds(sustained.fixed), stepUp: sustained.stepUp },
       orders: withoutIds(orders),
       messaging,
+      streaming,
       readCostPerGet: readCost,
       countsSettled: { saga: sagaCounts.quiet, burst: burstCounts.quiet },
       perOrder: { sagaSuite, burstCancelled: { ...burst, transitions: burstTransitions } },
@@ -191,7 +200,7 @@ async function main(): Promise<void> {
   log('packaging the functions to measure their bundles');
   const bundles = await benchBundles();
 
-  const { floor, saga, sustained, orders, messaging, perOrder: counted, floorOrders } = measured;
+  const { floor, saga, sustained, orders, messaging, streaming, perOrder: counted, floorOrders } = measured;
   const results = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -272,6 +281,14 @@ async function main(): Promise<void> {
     [
       'PutEvents → rule → SQS → consumer',
       `${messaging.putEventsToConsumer.perSecond}/s, delivered ${messaging.putEventsToConsumer.delivered}, lost ${messaging.putEventsToConsumer.lost}, latency p50 ${messaging.putEventsToConsumer.latencyMs.p50} ms, p99 ${messaging.putEventsToConsumer.latencyMs.p99} ms`,
+    ],
+    [
+      'Kafka produce (kafkajs, batches of 100 x 1 KiB)',
+      `${streaming.broker.producedPerSecond} records/s [${mark(streaming.broker.producedPerSecond >= streaming.broker.goals.producedPerSecond)}], consumed ${streaming.broker.consumedPerSecond}/s, produce → consumer p50 ${streaming.broker.latencyMs.p50} ms, p99 ${streaming.broker.latencyMs.p99} ms`,
+    ],
+    [
+      'Kafka produce → msk event source → function',
+      `${streaming.consumerFunction.throughFunctionPerSecond} records/s [${mark(streaming.consumerFunction.throughFunctionPerSecond >= streaming.consumerFunction.goals.throughFunctionPerSecond)}], latency p50 ${streaming.consumerFunction.latencyMs.p50} ms, p99 ${streaming.consumerFunction.latencyMs.p99} ms [${mark(streaming.consumerFunction.latencyMs.p99 <= streaming.consumerFunction.goals.latencyP99Ms)}]`,
     ],
     [
       'cost per million orders',

@@ -8,6 +8,8 @@ import { BenchError } from './errors';
 export interface BenchStack {
   readonly httpUrl: string;
   readonly awsUrl: string;
+  /** The Kafka-protocol broker, `host:port`. */
+  readonly kafkaBootstrap: string;
   /** Set when the bench started the stack itself (and stops it). */
   readonly own?: RunningStack;
   readonly description: string;
@@ -36,10 +38,13 @@ export async function benchStack(): Promise<BenchStack> {
   const httpUrl = process.env.ORDERFLOW_BENCH_HTTP_URL;
   const awsUrl = process.env.ORDERFLOW_BENCH_AWS_URL;
   const defaults = stackConfigFromEnv(process.env);
+  const kafkaBootstrap =
+    process.env.ORDERFLOW_BENCH_KAFKA_BOOTSTRAP ?? `${defaults.host}:${defaults.kafkaPort ?? 9092}`;
   if (httpUrl && awsUrl)
     return {
       httpUrl,
       awsUrl,
+      kafkaBootstrap,
       stage: defaults.stage,
       description: `the stack named by ORDERFLOW_BENCH_*_URL`,
     };
@@ -59,6 +64,7 @@ export async function benchStack(): Promise<BenchStack> {
     }
     return {
       ...urls,
+      kafkaBootstrap,
       stage: defaults.stage,
       description: `the running stack (npm start) at ${urls.httpUrl}, ${urls.awsUrl}`,
     };
@@ -67,6 +73,7 @@ export async function benchStack(): Promise<BenchStack> {
   return {
     httpUrl: own.httpUrl,
     awsUrl: own.awsUrl,
+    kafkaBootstrap: own.kafkaBootstrap,
     own,
     stage: own.config.stage,
     description: `its own stack on free ports (${own.httpUrl}, ${own.awsUrl}); none answered on ${ports.join(', ')}`,

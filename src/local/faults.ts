@@ -19,6 +19,8 @@ import type { FunctionInvoker, InvocationResult, InvokeOptions } from './lambda/
  * - `duplicate-sqs-message`: a queue batch the function handled is handed to it again, same MessageIds,
  *   before it is deleted (a standard queue's at-least-once delivery).
  * - `duplicate-eventbridge-event`: an event delivered to a rule target is delivered to it a second time.
+ * - `duplicate-kafka-record`: a Kafka batch the function handled is handed to it again before the
+ *   consumer group's offset is committed (an MSK event source's at-least-once delivery).
  * - `delay-sqs-message` / `delay-eventbridge-event`: the delivery waits `delayMs` before it happens.
  * For delivery faults `functionName` names the consumer: the function reading the stream or queue, or,
  * for EventBridge, the target's resource name (queue, topic, function); `*` matches any.
@@ -29,6 +31,7 @@ export type FaultKind =
   | 'duplicate-stream-record'
   | 'duplicate-sqs-message'
   | 'duplicate-eventbridge-event'
+  | 'duplicate-kafka-record'
   | 'delay-sqs-message'
   | 'delay-eventbridge-event';
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -37,6 +40,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'duplicate-stream-record',
   'duplicate-sqs-message',
   'duplicate-eventbridge-event',
+  'duplicate-kafka-record',
   'delay-sqs-message',
   'delay-eventbridge-event',
 ];
@@ -56,7 +60,11 @@ export interface Fault {
 export interface DeliveryFaults {
   /** True when this delivery to `consumer` must happen twice. */
   duplicate(
-    kind: 'duplicate-stream-record' | 'duplicate-sqs-message' | 'duplicate-eventbridge-event',
+    kind:
+      | 'duplicate-stream-record'
+      | 'duplicate-sqs-message'
+      | 'duplicate-eventbridge-event'
+      | 'duplicate-kafka-record',
     consumer: string,
   ): boolean;
   /** Milliseconds to hold this delivery to `consumer` back (0: none). */

@@ -31,6 +31,8 @@ import { PROJECT_ROOT, type CfnTemplate } from './template';
 import { compileTemplateOnce } from './template-cache';
 import { KafkaBroker } from './kafka/broker';
 import { kafkaTopicsFromTemplate, LOCAL_DEFAULT_PARTITIONS } from './kafka/topics';
+import { KafkaEventSource } from './msk/msk-event-source';
+import { kafkaMappingsFromTemplate } from './msk/msk-mappings';
 
 export interface RunningStack {
   readonly config: StackConfig;
@@ -204,9 +206,36 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .filter((mapping) => mapping.enabled)
       .map((mapping) => new SqsEventSource(mapping, sqs, invoker, config.region, options.log, faults));
     for (const source of queueSources) source.start();
+    // Amazon MSK mappings: consumer groups on the local broker; a batch whose retries ran out goes to the
+    // mapping's on-failure destination, as on AWS.
+    const kafkaSources = kafkaMappingsFromTemplate(template, config.region)
+      .filter((mapping) => mapping.enabled)
+      .map(
+        (mapping) =>
+          new KafkaEventSource(mapping, {
+            bootstrap: kafka.bootstrap,
+            invoker,
+            region: config.region,
+            log: options.log,
+            faults,
+            onFailedBatch: async ({ mapping: failed, record }) => {
+              process.stderr.write(
+                `orderflow: a Kafka batch for ${failed.functionName} failed for good: ${record.error}\n`,
+              );
+              if (failed.onFailureDestination) {
+                await dispatcher.deliver(failed.onFailureDestination, { body: JSON.stringify(record) });
+              }
+            },
+          }),
+      );
     cleanups.unshift(async () => {
-      await Promise.all([streams.stop(), ...queueSources.map((source) => source.stop())]);
+      await Promise.all([
+        streams.stop(),
+        ...queueSources.map((source) => source.stop()),
+        ...kafkaSources.map((source) => source.stop()),
+      ]);
     });
+    await Promise.all(kafkaSources.map((source) => source.start()));
 
     return {
       config: { ...config, awsPort, kafkaPort },

@@ -30,6 +30,10 @@ export function arnOfResource(template: CfnTemplate, logicalId: string, region: 
       return `${prefix('events')}:event-bus/${name('Name')}`;
     case 'AWS::DynamoDB::Table':
       return `${prefix('dynamodb')}:table/${name('TableName')}`;
+    // A cluster's ARN ends in a UUID that AWS makes up at creation; offline there is one cluster per name.
+    case 'AWS::MSK::ServerlessCluster':
+    case 'AWS::MSK::Cluster':
+      return `${prefix('kafka')}:cluster/${name('ClusterName')}/local`;
     default:
       throw new UnresolvableArnError(`No local ARN for ${logicalId} (${resource?.Type ?? 'missing'})`);
   }

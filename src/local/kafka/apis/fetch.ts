@@ -62,7 +62,7 @@ export const fetchApi: KafkaApi = {
   async handle(version, request, response, context) {
     request.int32();
     const maxWaitMs = Math.max(0, request.int32());
-    request.int32();
+    const minBytes = Math.max(1, request.int32());
     const maxBytes = request.int32();
     request.int8();
     if (version >= 7) {
@@ -81,8 +81,8 @@ export const fetchApi: KafkaApi = {
     }));
     const deadline = Date.now() + maxWaitMs;
     let result = collect(topics, maxBytes, context);
-    // Kafka's min_bytes is taken as one byte: answer as soon as anything is there, or at the deadline.
-    while (result.size === 0 && !context.closing() && Date.now() < deadline) {
+    // Held until min_bytes are there or max_wait passes: a consumer's batching window rests on this.
+    while (result.size < Math.min(minBytes, maxBytes) && !context.closing() && Date.now() < deadline) {
       await context.store.waitForAppend(deadline - Date.now());
       result = collect(topics, maxBytes, context);
     }
