@@ -4,3 +4,4 @@ export * from './minute-bucket';
 export * from './views';
 export * from './windowing';
 export * from './alerts';
+export * from './anomaly';
