@@ -20,6 +20,13 @@ export interface SeriesConfig {
    * would otherwise score infinite.
    */
   readonly minScale: number;
+  /**
+   * Smallest scale as a fraction of the baseline. Per-minute counts are small integers whose MAD
+   * comes out coarse (often 1): without a floor, ordinary Poisson noise would score as anomalous.
+   */
+  readonly minRelativeScale: number;
+  /** A count (orders per minute): its scale is at least √baseline, the Poisson standard deviation. */
+  readonly isCount: boolean;
 }
 
 export interface AnomalyConfig {
@@ -32,13 +39,14 @@ export interface AnomalyConfig {
 }
 
 export const DEFAULT_ANOMALY: AnomalyConfig = {
-  threshold: 6,
+  // About five standard deviations: per-minute Poisson traffic of 35 orders dropping to 0 scores ~6.
+  threshold: 5,
   minSamples: 30,
   maxSamples: 240,
   series: {
-    orderRate: { direction: 'both', minScale: 1 },
-    revenue: { direction: 'both', minScale: 1000 },
-    declineRate: { direction: 'high', minScale: 0.02 },
+    orderRate: { direction: 'both', minScale: 1, minRelativeScale: 0, isCount: true },
+    revenue: { direction: 'both', minScale: 1000, minRelativeScale: 0.35, isCount: false },
+    declineRate: { direction: 'high', minScale: 0.02, minRelativeScale: 0, isCount: false },
   },
 };
 
@@ -69,12 +77,17 @@ export interface Score {
 export const robustScore = (
   samples: readonly number[],
   value: number,
-  minScale: number,
+  series: Pick<SeriesConfig, 'minScale' | 'minRelativeScale' | 'isCount'>,
   minSamples: number,
 ): Score | null => {
   if (samples.length < minSamples) return null;
   const baseline = median([...samples]);
-  const scale = Math.max(medianAbsoluteDeviation([...samples]) / MAD_TO_SIGMA, minScale);
+  const scale = Math.max(
+    medianAbsoluteDeviation([...samples]) / MAD_TO_SIGMA,
+    series.minScale,
+    series.minRelativeScale * Math.abs(baseline),
+    series.isCount ? Math.sqrt(Math.max(baseline, 0)) : 0,
+  );
   return { score: (value - baseline) / scale, baseline, scale };
 };
 
@@ -110,7 +123,7 @@ export const scoreMinute = (
     const value = values[series];
     if (value === undefined) continue;
     const samples = baselines[series]?.[bucket] ?? [];
-    const score = robustScore(samples, value, seriesConfig.minScale, config.minSamples);
+    const score = robustScore(samples, value, seriesConfig, config.minSamples);
     scores[series] = score;
     const anomalous = score !== null && isAnomalous(score.score, seriesConfig.direction, config.threshold);
     const openId = open.get(series);

@@ -19,11 +19,15 @@ const prng = (seed: number) => () => {
 const MONDAY = Date.parse('2024-04-29T00:00:00.000Z');
 const MINUTE = 60_000;
 
-/** Orders per minute with a daily cycle (busy afternoons, quiet nights) and Poisson-like noise. */
+/**
+ * Orders per minute with a daily cycle (busy afternoons, quiet nights) and noise of Poisson-like spread
+ * (standard deviation √mean; a sum of three uniforms, so near-normal).
+ */
 const normalTraffic = (random: () => number, at: number) => {
   const hour = new Date(at).getUTCHours();
   const mean = 20 + 15 * Math.sin(((hour - 6) / 24) * 2 * Math.PI);
-  const orders = Math.max(0, Math.round(mean + (random() - 0.5) * 2 * Math.sqrt(mean) * 1.7));
+  const noise = (random() + random() + random() - 1.5) * 2;
+  const orders = Math.max(0, Math.round(mean + noise * Math.sqrt(mean)));
   return { orderRate: orders, revenue: orders * 2500, declineRate: 0.05 + (random() - 0.5) * 0.04 };
 };
 
@@ -55,7 +59,14 @@ describe('seasonal robust z-score', () => {
   });
 
   it('scores nothing while a bucket warms up', () => {
-    expect(robustScore([1, 2, 3], 100, 1, 30)).toBeNull();
+    expect(
+      robustScore(
+        [1, 2, 3],
+        100,
+        DEFAULT_ANOMALY.series.orderRate ?? { minScale: 1, minRelativeScale: 0, isCount: true },
+        30,
+      ),
+    ).toBeNull();
     const { alerts } = feed(EMPTY_ANOMALY_STATE, MONDAY, 20, () => ({ orderRate: 1000 }));
     expect(alerts).toEqual([]);
   });
