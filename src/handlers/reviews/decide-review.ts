@@ -13,7 +13,7 @@ import type { Review } from '../../adapters/dynamodb/reviews-store';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
 import { orderEventStore } from '../saga/dependencies';
-import { loadOrder, record } from '../saga/order-stream';
+import { loadOrder, record } from '../shared/order-commands';
 import { reviewsStore } from '../saga/review-steps';
 import { sagaClient } from '../saga/saga-client';
 import { reviewOutcome, sagaAnswerFor } from './review-outcome';

@@ -9,7 +9,7 @@ import {
   ReviewRejectedError,
 } from '../../domain/orders';
 import { orderEventStore } from './dependencies';
-import { loadOrder, record } from './order-stream';
+import { loadOrder, record } from '../shared/order-commands';
 import { observability } from '../observability';
 import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
 import { sagaClient } from './saga-client';

@@ -3,7 +3,7 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { OrderCancelledError, ShippingUnavailableError, ValidationError } from '../../domain/orders';
 import { orderEventStore } from './dependencies';
-import { loadOrder } from './order-stream';
+import { loadOrder } from '../shared/order-commands';
 import { sagaClient } from './saga-client';
 import { eachRecord, observability } from '../observability';
 
