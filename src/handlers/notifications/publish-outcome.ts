@@ -5,8 +5,7 @@ import { loadOrder } from '../../application';
 import { outcomeAttributes, outcomeMessage } from '../../domain/notifications';
 import { decodeOrderEnvelope, eventOf, ValidationError } from '../../domain/orders';
 import { unwrap } from '../../domain/shared/unwrap';
-import { orderEventStore } from './dependencies';
-import { notificationsTopic } from './notifications-topic';
+import { notificationsTopic, orderEventStore } from '../composition-root';
 import { eachRecord, observability } from '../observability';
 
 /**

@@ -10,8 +10,12 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
 import { correlate, logger, orderMetrics } from '../observability';
-import { inventoryStore } from '../inventory/dependencies';
-import { idempotencyStore, orderEventStore, paymentMethodReferences } from './dependencies';
+import {
+  idempotencyStore,
+  inventoryStore,
+  orderEventStore,
+  paymentMethodReferences,
+} from '../composition-root';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
