@@ -50,8 +50,54 @@ export default tseslint.config(
     },
   },
   {
+    // The application layer (use cases) and the ports it names: the domain and the ports, no I/O of its own.
+    files: ['src/application/**/*.ts', 'src/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '**/adapters/**', '**/adapters', '**/handlers/**', '**/handlers'],
+              message:
+                'The application knows stores only through src/ports; handlers call it, not the reverse.',
+            },
+            {
+              group: ['**/local/**', '**/local'],
+              message: 'Product code never imports the offline runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Handlers go through the application to change an order: they do not decide, fold or append themselves.
+    files: ['src/handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '../../domain/orders',
+              importNames: ['decide', 'evolve', 'foldEvents', 'toEnvelopes'],
+              message: 'Load, decide and append through src/application (loadOrder, handleCommand).',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/local/**', '**/local'],
+              message: 'Product code never imports the offline runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Product code never knows it runs offline.
-    files: ['src/handlers/**/*.ts', 'src/adapters/**/*.ts'],
+    files: ['src/adapters/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

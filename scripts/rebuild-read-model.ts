@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/Either';
 import { EventStore } from '../src/adapters/dynamodb/event-store';
 import { ReadModel } from '../src/adapters/dynamodb/read-model';
-import { decodeOrderEnvelope, foldEvents, toView } from '../src/domain/orders';
+import { foldOrderStream } from '../src/application';
+import { toView } from '../src/domain/orders';
 import { scriptTarget } from './aws-env';
 
 async function main(): Promise<void> {
@@ -32,13 +33,12 @@ async function main(): Promise<void> {
   let rebuilt = 0;
   let failed = 0;
   for await (const orderId of store.orderIds()) {
-    const decoded = (await store.load(orderId)).map(decodeOrderEnvelope);
-    const invalid = decoded.find(E.isLeft);
-    const state = invalid ? undefined : foldEvents(decoded.flatMap((d) => (E.isRight(d) ? [d.right] : [])));
+    const folded = foldOrderStream(await store.load(orderId));
+    const state = E.isRight(folded) ? folded.right : undefined;
     if (!state) {
       failed += 1;
       process.stderr.write(
-        `order ${orderId}: stream cannot be folded${invalid && E.isLeft(invalid) ? `: ${invalid.left.message}` : ''}\n`,
+        `order ${orderId}: stream cannot be folded${E.isLeft(folded) ? `: ${folded.left.message}` : ''}\n`,
       );
       continue;
     }

@@ -1,7 +1,8 @@
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { isLeft } from 'fp-ts/Either';
-import { decodeOrderEnvelope, foldEvents, toView, type OrderEventEnvelope } from '../../src/domain/orders';
+import { foldOrderStream } from '../../src/application';
+import { toView } from '../../src/domain/orders';
 import { api, apiOk, mapPool, provider, sleep, type ChaosUrls } from './client';
 import type { DeadLetter, OrderOutcome, StockLevels } from './invariants';
 import type { PlannedOrder } from './scenario';
@@ -85,18 +86,9 @@ async function ledgerByOrder(urls: ChaosUrls): Promise<Map<string, LedgerTotals>
 
 /** The view the event store implies: what the projector should have written. */
 function foldedView(events: readonly unknown[]): Record<string, unknown> | { foldError: string } {
-  const envelopes: OrderEventEnvelope[] = [];
-  for (const event of events) {
-    const decoded = decodeOrderEnvelope(event);
-    if (isLeft(decoded)) return { foldError: decoded.left.message };
-    envelopes.push(decoded.right);
-  }
-  try {
-    const state = foldEvents(envelopes);
-    return state ? { ...toView(state) } : { foldError: 'no events' };
-  } catch (error) {
-    return { foldError: error instanceof Error ? error.message : String(error) };
-  }
+  const folded = foldOrderStream(events);
+  if (isLeft(folded)) return { foldError: folded.left.message };
+  return folded.right ? { ...toView(folded.right) } : { foldError: 'no events' };
 }
 
 /**

@@ -37,6 +37,11 @@ const mockIdempotency = {
     return { claimed: true };
   },
 };
+// The stage settings startSaga hands the saga (serverless.yml sets them on every stage).
+process.env.REVIEW_THRESHOLD_MINOR = '100000';
+process.env.REVIEW_TIMEOUT_SECONDS = '900';
+process.env.SHIPPING_TIMEOUT_SECONDS = '3600';
+
 const mockInventory = {
   reserve: async () => ({ status: 'RESERVED' }),
   commit: async () => ({ status: 'COMMITTED' }),
@@ -69,22 +74,14 @@ const mockReferences = {
   open: (reference: string) => reference.replace(/^sealed:/, ''),
 };
 
-jest.mock('../../../src/handlers/orders/dependencies', () => ({
+jest.mock('../../../src/handlers/composition-root', () => ({
   orderEventStore: () => mockStore,
   idempotencyStore: () => mockIdempotency,
   orderReadModel: () => mockReadModel,
   paymentMethodReferences: () => mockReferences,
-}));
-jest.mock('../../../src/handlers/inventory/dependencies', () => ({
-  inventoryStore: () => mockCatalogue,
-}));
-jest.mock('../../../src/handlers/saga/dependencies', () => ({
-  orderEventStore: () => mockStore,
-  inventoryStore: () => mockInventory,
+  // placeOrder prices from the catalogue; the saga steps reserve in the inventory: one store, two faces.
+  inventoryStore: () => ({ ...mockInventory, ...mockCatalogue }),
   paymentProvider: () => mockPayments,
-  paymentMethodReferences: () => mockReferences,
-}));
-jest.mock('../../../src/handlers/saga/saga-client', () => ({
   sagaClient: () => ({
     start: async (orderId: string) => {
       mockSagaStarts.push(orderId);

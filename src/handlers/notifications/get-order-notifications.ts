@@ -1,7 +1,7 @@
 import { isOperator } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
-import { notificationsStore } from './dependencies';
+import { notificationsStore } from '../composition-root';
 
 export const handler = jsonApi(
   async (request) => {

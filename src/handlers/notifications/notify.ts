@@ -1,15 +1,15 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import * as E from 'fp-ts/Either';
 import {
   composeNotification,
   decodeOutcomeMessage,
   type NotificationChannel,
 } from '../../domain/notifications';
 import { ValidationError } from '../../domain/shared/errors';
-import { requiredEnv } from '../../adapters/env';
-import { notificationsStore } from './dependencies';
+import { unwrap } from '../../domain/shared/unwrap';
+import { setting } from '../../config';
+import { notificationsStore } from '../composition-root';
 import { eachRecord, observability } from '../observability';
 
 const parseJson = (text: string): unknown => {
@@ -25,9 +25,7 @@ export function outcomeOf(body: string) {
   const parsed = parseJson(body) as { Type?: unknown; Message?: unknown };
   const inner =
     parsed.Type === 'Notification' && typeof parsed.Message === 'string' ? parseJson(parsed.Message) : parsed;
-  const decoded = decodeOutcomeMessage(inner);
-  if (E.isLeft(decoded)) throw decoded.left;
-  return decoded.right;
+  return unwrap(decodeOutcomeMessage(inner));
 }
 
 /**
@@ -43,18 +41,8 @@ export async function notify(
   return notificationsStore().record(composeNotification(channel, outcomeOf(record.body), now.toISOString()));
 }
 
-const channel = (): NotificationChannel => {
-  const value = requiredEnv('NOTIFICATION_CHANNEL');
-  if (value !== 'customer-email' && value !== 'ops-alert') {
-    throw new ValidationError([
-      { path: 'NOTIFICATION_CHANNEL', rule: 'enum', message: 'customer-email or ops-alert' },
-    ]);
-  }
-  return value;
-};
-
 export const handler = middy<SQSEvent>()
   .use(observability())
   // eachRecord logs a failed record (as JSON, with its order id); the middleware's own log would not be.
   .use(sqsPartialBatchFailure({ logger: () => undefined }))
-  .handler((event) => eachRecord(event.Records, (record) => notify(channel(), record)));
+  .handler((event) => eachRecord(event.Records, (record) => notify(setting('NOTIFICATION_CHANNEL'), record)));

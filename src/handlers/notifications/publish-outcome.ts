@@ -1,17 +1,11 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import * as E from 'fp-ts/Either';
+import { loadOrder } from '../../application';
 import { outcomeAttributes, outcomeMessage } from '../../domain/notifications';
-import {
-  decodeOrderEnvelope,
-  eventOf,
-  foldEvents,
-  OrderNotFoundError,
-  ValidationError,
-} from '../../domain/orders';
-import { orderEventStore } from './dependencies';
-import { notificationsTopic } from './notifications-topic';
+import { decodeOrderEnvelope, eventOf, ValidationError } from '../../domain/orders';
+import { unwrap } from '../../domain/shared/unwrap';
+import { notificationsTopic, orderEventStore } from '../composition-root';
 import { eachRecord, observability } from '../observability';
 
 /**
@@ -25,19 +19,10 @@ export async function publishOutcome(record: SQSRecord): Promise<void> {
   } catch {
     throw new ValidationError([{ path: 'body', rule: 'json', message: 'message body is not JSON' }]);
   }
-  const decoded = decodeOrderEnvelope(body);
-  if (E.isLeft(decoded)) throw decoded.left;
-  const { metadata } = decoded.right;
-  const event = eventOf(decoded.right);
-  const history = await orderEventStore().load(metadata.orderId);
-  const order = foldEvents(
-    history.map((stored) => {
-      const envelope = decodeOrderEnvelope(stored);
-      if (E.isLeft(envelope)) throw envelope.left;
-      return envelope.right;
-    }),
-  );
-  if (!order) throw new OrderNotFoundError(metadata.orderId);
+  const envelope = unwrap(decodeOrderEnvelope(body));
+  const { metadata } = envelope;
+  const event = eventOf(envelope);
+  const order = await loadOrder(orderEventStore(), metadata.orderId);
   const reason = event.type === 'OrderCancelled' ? event.data.reason : undefined;
   const message = outcomeMessage(
     { eventId: metadata.eventId, type: metadata.type, occurredAt: metadata.occurredAt, reason },

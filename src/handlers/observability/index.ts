@@ -8,6 +8,7 @@ import { metrics } from './metrics';
 
 export { logger } from './logger';
 export { metrics, orderMetrics, timedPaymentCall } from './metrics';
+export { recordedEvents } from './order-commands';
 
 /**
  * Makes `orderId` the correlation id of whatever is logged from now on in this invocation (or, in a

@@ -1,10 +1,8 @@
 import { OrderCancelledError, ownerOf } from '../../domain/orders';
 import { isOperator, requireVisibleOrder } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
-import { orderEventStore } from '../saga/dependencies';
-import { record } from '../saga/order-stream';
-import { reviewsStore } from '../saga/review-steps';
-import { sagaClient } from '../saga/saga-client';
+import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { record } from '../shared/order-commands';
 import { requireOrderId } from './order-id';
 
 /**

@@ -1,6 +1,6 @@
 import { requireVisibleOrder } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
-import { orderReadModel } from './dependencies';
+import { orderReadModel } from '../composition-root';
 import { requireOrderId } from './order-id';
 
 export const handler = jsonApi(

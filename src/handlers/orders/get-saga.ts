@@ -1,7 +1,7 @@
+import { sagaClient } from '../composition-root';
 import { OrderNotFoundError } from '../../domain/orders';
 import { sagaSteps } from '../../adapters/stepfunctions/saga-steps';
 import { jsonApi } from '../http/json-api';
-import { sagaClient } from '../saga/saga-client';
 import { requireOrderId } from './order-id';
 
 /** GET /orders/{orderId}/saga: where the order's saga is, step by step, from its execution history. */

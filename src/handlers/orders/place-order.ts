@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import * as E from 'fp-ts/Either';
-import {
-  canonicalJson,
-  decide,
-  parsePlaceOrder,
-  toEnvelopes,
-  type Decision,
-  type PriceList,
-} from '../../domain/orders';
+import { decideNewOrder, startOrderStream } from '../../application';
+import { canonicalJson, parsePlaceOrder, type Decision, type PriceList } from '../../domain/orders';
+import { unwrap } from '../../domain/shared/unwrap';
 import { requireActingFor } from '../../domain/shared/access';
 import { ConcurrencyError, IdempotencyKeyReusedError, ValidationError } from '../../domain/shared/errors';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
 import { correlate, logger, orderMetrics } from '../observability';
-import { inventoryStore } from '../inventory/dependencies';
-import { idempotencyStore, orderEventStore, paymentMethodReferences } from './dependencies';
+import {
+  idempotencyStore,
+  inventoryStore,
+  orderEventStore,
+  paymentMethodReferences,
+} from '../composition-root';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -30,11 +29,6 @@ export interface PlaceOrderDeps {
   readonly now: () => Date;
   readonly newId: () => string;
 }
-
-const orThrow = <A>(result: E.Either<Error, A>): A => {
-  if (E.isLeft(result)) throw result.left;
-  return result.right;
-};
 
 function idempotencyKeyOf(request: ApiRequest): string | undefined {
   const key = request.headers['idempotency-key'];
@@ -64,24 +58,20 @@ const accepted = (orderId: string): ApiResponse => ({
  */
 export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Promise<ApiResponse> {
   const key = idempotencyKeyOf(request);
-  const order = orThrow(parsePlaceOrder(request.body));
+  const order = unwrap(parsePlaceOrder(request.body));
   requireActingFor(request.caller, order.customerId);
   const now = deps.now();
   const at = now.toISOString();
   const prices = await deps.catalogue.prices(order.items.map((line) => line.sku));
   const decideFor = (orderId: string): Decision =>
-    decide(
-      {
-        type: 'PlaceOrder',
-        orderId,
-        placedAt: at,
-        request: order,
-        prices,
-        paymentMethod: { reference: deps.paymentMethods.seal(order.paymentToken, orderId) },
-      },
-      undefined,
-      { now: at },
-    );
+    decideNewOrder({
+      type: 'PlaceOrder',
+      orderId,
+      placedAt: at,
+      request: order,
+      prices,
+      paymentMethod: { reference: deps.paymentMethods.seal(order.paymentToken, orderId) },
+    });
 
   // Keys are per caller: one client's key never collides with another's.
   const claimId = key && `placeOrder#${request.caller ? `${request.caller.subject}#` : ''}${key}`;
@@ -108,16 +98,12 @@ export async function placeOrder(deps: PlaceOrderDeps, request: ApiRequest): Pro
   }
   correlate(orderId);
 
-  const envelopes = toEnvelopes(orThrow(decision), {
-    orderId,
-    currentVersion: 0,
-    occurredAt: at,
-    correlationId: orderId,
-    causationId: request.requestId,
-    newEventId: deps.newId,
-  });
   try {
-    await deps.store.append(envelopes);
+    await startOrderStream(deps.store, orderId, unwrap(decision), {
+      at,
+      causationId: request.requestId,
+      newEventId: deps.newId,
+    });
     orderMetrics.placed();
     logger.info('order placed', { customerId: order.customerId, lines: order.items.length });
   } catch (error) {

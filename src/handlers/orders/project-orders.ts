@@ -6,12 +6,13 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import * as E from 'fp-ts/Either';
-import { decodeOrderEnvelope, foldEvents, toView } from '../../domain/orders';
+import { foldOrderStream } from '../../application';
+import { toView } from '../../domain/orders';
+import { unwrap } from '../../domain/shared/unwrap';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { ReadModel } from '../../adapters/dynamodb/read-model';
 import { mapWithConcurrency } from '../shared/concurrency';
-import { orderEventStore, orderReadModel } from './dependencies';
+import { orderEventStore, orderReadModel } from '../composition-root';
 import { forOrder, logger, observability } from '../observability';
 
 export interface ProjectorDeps {
@@ -40,12 +41,7 @@ function ordersInBatch(event: DynamoDBStreamEvent): Map<string, string> {
  * the read model's version condition turns every stale write into a no-op.
  */
 export async function projectOrder(deps: ProjectorDeps, orderId: string): Promise<boolean> {
-  const envelopes = (await deps.store.load(orderId)).map((stored) => {
-    const decoded = decodeOrderEnvelope(stored);
-    if (E.isLeft(decoded)) throw decoded.left;
-    return decoded.right;
-  });
-  const state = foldEvents(envelopes);
+  const state = unwrap(foldOrderStream(await deps.store.load(orderId)));
   if (!state) return false;
   return deps.readModel.put(toView(state));
 }

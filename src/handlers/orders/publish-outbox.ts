@@ -10,17 +10,14 @@ import {
   type OrderEventEnvelope,
 } from '../../domain/orders';
 import { fromItem } from '../../adapters/dynamodb/event-items';
-import { EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
-import { eventBridgeClient } from '../../adapters/clients-eventbridge';
-import { requiredEnv } from '../../adapters/env';
+import { type EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
+import { eventPublisher as busPublisher } from '../composition-root';
 import { logger, observability } from '../observability';
 
 const sourceOf = (type: string): string =>
   isOrderEventType(type) ? EVENT_SOURCES[type] : 'orderflow.orders';
 
-let publisher: EventPublisher | undefined;
-const eventPublisher = () =>
-  (publisher ??= new EventPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME'), sourceOf));
+const eventPublisher = () => busPublisher(sourceOf);
 
 export interface DecodedRecord {
   readonly record: DynamoDBRecord;

@@ -12,10 +12,8 @@ import { ForbiddenError } from '../../domain/shared/errors';
 import type { Review } from '../../adapters/dynamodb/reviews-store';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
-import { orderEventStore } from '../saga/dependencies';
-import { loadOrder, record } from '../saga/order-stream';
-import { reviewsStore } from '../saga/review-steps';
-import { sagaClient } from '../saga/saga-client';
+import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { loadOrder, record } from '../shared/order-commands';
 import { reviewOutcome, sagaAnswerFor } from './review-outcome';
 
 type Decision = 'approve' | 'reject';

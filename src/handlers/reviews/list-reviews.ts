@@ -1,5 +1,5 @@
 import { jsonApi } from '../http/json-api';
-import { reviewsStore } from '../saga/review-steps';
+import { reviewsStore } from '../composition-root';
 
 /** GET /reviews: orders waiting for a reviewer (without their task tokens), leaving out those timed out. */
 export const handler = jsonApi(

@@ -1,6 +1,11 @@
 import middy from '@middy/core';
 import * as steps from './steps';
-import { inventoryStore, orderEventStore, paymentMethodReferences, paymentProvider } from './dependencies';
+import {
+  inventoryStore,
+  orderEventStore,
+  paymentMethodReferences,
+  paymentProvider,
+} from '../composition-root';
 import { closeOpenReview } from './review-steps';
 import { logger, observability } from '../observability';
 

@@ -1,22 +1,15 @@
 import middy from '@middy/core';
-import { documentClient } from '../../adapters/dynamodb/document-client';
-import { ReviewsStore, type ReviewStatus } from '../../adapters/dynamodb/reviews-store';
-import { requiredEnv } from '../../adapters/env';
+import type { ReviewStatus } from '../../adapters/dynamodb/reviews-store';
 import {
   CancellationReason,
   InvalidTransitionError,
   OrderCancelledError,
   ReviewRejectedError,
 } from '../../domain/orders';
-import { orderEventStore } from './dependencies';
-import { loadOrder, record } from './order-stream';
+import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { loadOrder, record } from '../shared/order-commands';
 import { observability } from '../observability';
 import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
-import { sagaClient } from './saga-client';
-
-let reviews: ReviewsStore | undefined;
-export const reviewsStore = (): ReviewsStore =>
-  (reviews ??= new ReviewsStore(documentClient(), requiredEnv('REVIEWS_TABLE')));
 
 export interface RequestReviewInput {
   readonly orderId: string;

@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { OrderCancelledError, ShippingUnavailableError, ValidationError } from '../../domain/orders';
-import { orderEventStore } from './dependencies';
-import { loadOrder } from './order-stream';
-import { sagaClient } from './saga-client';
+import { orderEventStore, sagaClient } from '../composition-root';
+import { setting } from '../../config';
+import { loadOrder } from '../shared/order-commands';
 import { eachRecord, observability } from '../observability';
 
 interface ShippingRequest {
@@ -24,13 +24,7 @@ const parse = (body: string): ShippingRequest => {
 };
 
 /** Countries the (simulated) carrier does not serve, from the stage's settings. */
-const unserved = (): Set<string> =>
-  new Set(
-    (process.env.UNSERVED_COUNTRIES ?? '')
-      .split(',')
-      .map((code) => code.trim())
-      .filter(Boolean),
-  );
+const unserved = (): Set<string> => new Set(setting('UNSERVED_COUNTRIES'));
 
 /**
  * The shipping worker: answers the saga's ScheduleShipment task token with a shipment id, or fails it

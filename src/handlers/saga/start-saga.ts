@@ -1,16 +1,17 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import * as E from 'fp-ts/Either';
+import { unwrap } from '../../domain/shared/unwrap';
 import { decodeOrderEnvelope, ValidationError } from '../../domain/orders';
-import { sagaClient } from './saga-client';
+import { sagaClient } from '../composition-root';
+import { setting } from '../../config';
 import { eachRecord, observability } from '../observability';
 
 /** Settings the state machine reads from its input (TimeoutSecondsPath and friends), per stage. */
 export const sagaConfig = () => ({
-  reviewThresholdMinor: Number(process.env.REVIEW_THRESHOLD_MINOR ?? 100_000),
-  reviewTimeoutSeconds: Number(process.env.REVIEW_TIMEOUT_SECONDS ?? 86_400),
-  shippingTimeoutSeconds: Number(process.env.SHIPPING_TIMEOUT_SECONDS ?? 3_600),
+  reviewThresholdMinor: setting('REVIEW_THRESHOLD_MINOR'),
+  reviewTimeoutSeconds: setting('REVIEW_TIMEOUT_SECONDS'),
+  shippingTimeoutSeconds: setting('SHIPPING_TIMEOUT_SECONDS'),
 });
 
 /**
@@ -24,9 +25,7 @@ export async function startSaga(record: SQSRecord): Promise<boolean> {
   } catch {
     throw new ValidationError([{ path: 'body', rule: 'json', message: 'message body is not JSON' }]);
   }
-  const decoded = decodeOrderEnvelope(body);
-  if (E.isLeft(decoded)) throw decoded.left;
-  const { orderId } = decoded.right.metadata;
+  const { orderId } = unwrap(decodeOrderEnvelope(body)).metadata;
   return sagaClient().start(orderId, { orderId, config: sagaConfig() });
 }
 

@@ -12,7 +12,7 @@ import { UnreadablePaymentMethodError } from '../../adapters/payments/payment-me
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
-import { loadOrder, loadOrderStream, record } from './order-stream';
+import { loadOrder, loadOrderStream, record } from '../shared/order-commands';
 import { logger, timedPaymentCall } from '../observability';
 
 /*

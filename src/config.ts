@@ -1,0 +1,121 @@
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+
+/*
+ * Every setting a function reads from its environment, decoded once with io-ts. The values (and their
+ * defaults, per stage) live in serverless.yml and functions/*.yml; none is repeated here. A function
+ * gets only the settings its own definition names, so each is decoded on its first use in a container
+ * (the cold start) and a missing or malformed one fails there with its name.
+ */
+
+const text = (name: string, ok: (s: string) => boolean) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && ok(u),
+    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+
+const integerFromString = (name: string, min: number) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min,
+    (u, c) => {
+      const n = typeof u === 'string' && /^\d+$/.test(u.trim()) ? Number(u) : NaN;
+      return Number.isSafeInteger(n) && n >= min ? t.success(n) : t.failure(u, c);
+    },
+    String,
+  );
+
+/** A comma-separated list (blanks dropped); an empty string is the empty list. */
+const listFromString = new t.Type<readonly string[], string, unknown>(
+  'comma-separated list',
+  (u): u is readonly string[] => Array.isArray(u) && u.every((s) => typeof s === 'string'),
+  (u, c) =>
+    typeof u === 'string'
+      ? t.success(
+          u
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
+      : t.failure(u, c),
+  (list) => list.join(','),
+);
+
+const name = text('a non-empty name', (s) => s.trim().length > 0);
+const url = text('an http(s) URL', (s) => /^https?:\/\/[^\s]+$/.test(s));
+const arn = text('an ARN', (s) => s.startsWith('arn:'));
+
+/** The shortest stack secret accepted: 32 characters, enough entropy for HMAC-SHA256 and AES-256 keys. */
+export const MIN_APP_SECRET_LENGTH = 32;
+
+export const SETTINGS = {
+  EVENT_STORE_TABLE: name,
+  READ_MODEL_TABLE: name,
+  IDEMPOTENCY_TABLE: name,
+  INVENTORY_TABLE: name,
+  NOTIFICATIONS_TABLE: name,
+  REVIEWS_TABLE: name,
+  EVENT_BUS_NAME: name,
+  NOTIFICATIONS_TOPIC_ARN: arn,
+  STATE_MACHINE_ARN: arn,
+  NOTIFICATION_CHANNEL: t.keyof({ 'customer-email': null, 'ops-alert': null }, 'customer-email or ops-alert'),
+  /** The stack's secret (`appSecret` parameter): page tokens and payment-method references derive keys from it. */
+  APP_SECRET: text(`at least ${MIN_APP_SECRET_LENGTH} characters`, (s) => s.length >= MIN_APP_SECRET_LENGTH),
+  PAYMENT_PROVIDER_URL: url,
+  PAYMENT_TIMEOUT_MS: integerFromString('a positive integer (milliseconds)', 1),
+  REVIEW_THRESHOLD_MINOR: integerFromString('a non-negative integer (minor units)', 0),
+  REVIEW_TIMEOUT_SECONDS: integerFromString('a positive integer (seconds)', 1),
+  SHIPPING_TIMEOUT_SECONDS: integerFromString('a positive integer (seconds)', 1),
+  UNSERVED_COUNTRIES: listFromString,
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { readonly [K in SettingName]: t.TypeOf<(typeof SETTINGS)[K]> };
+
+/** Settings missing or malformed, each named with what it should be: thrown at the function's cold start. */
+export class InvalidSettingsError extends Error {
+  override readonly name = 'InvalidSettingsError';
+
+  constructor(readonly problems: readonly { readonly setting: SettingName; readonly problem: string }[]) {
+    super(
+      `Invalid configuration: ${problems.map(({ setting, problem }) => `${setting} ${problem}`).join('; ')}`,
+    );
+  }
+}
+
+/** Decodes the named settings from `env`, reporting every missing or malformed one at once. */
+export function decodeSettings<K extends SettingName>(
+  names: readonly K[],
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<Settings, K> {
+  const problems: { setting: SettingName; problem: string }[] = [];
+  const values: Partial<Record<K, unknown>> = {};
+  for (const setting of names) {
+    const raw = env[setting];
+    if (raw === undefined) {
+      problems.push({ setting, problem: 'is not set' });
+      continue;
+    }
+    const codec = SETTINGS[setting] as t.Type<unknown, unknown, unknown>;
+    const decoded = codec.decode(raw);
+    if (E.isLeft(decoded)) {
+      // A secret's value is never echoed; other settings show what was given.
+      const given = setting === 'APP_SECRET' ? '' : ` (got ${JSON.stringify(raw)})`;
+      problems.push({ setting, problem: `must be ${codec.name}${given}` });
+    } else {
+      values[setting] = decoded.right;
+    }
+  }
+  if (problems.length > 0) throw new InvalidSettingsError(problems);
+  return values as Pick<Settings, K>;
+}
+
+const decoded = new Map<SettingName, unknown>();
+
+/** One setting of this function's environment, decoded on first use and kept for the container's life. */
+export function setting<K extends SettingName>(key: K): Settings[K] {
+  if (!decoded.has(key)) decoded.set(key, decodeSettings([key], process.env)[key]);
+  return decoded.get(key) as Settings[K];
+}
