@@ -74,7 +74,7 @@ const mockReferences = {
   open: (reference: string) => reference.replace(/^sealed:/, ''),
 };
 
-jest.mock('../../../src/handlers/composition-root', () => ({
+jest.mock('../../../src/handlers/composition-root/stores', () => ({
   orderEventStore: () => mockStore,
   idempotencyStore: () => mockIdempotency,
   orderReadModel: () => mockReadModel,
@@ -82,6 +82,8 @@ jest.mock('../../../src/handlers/composition-root', () => ({
   // placeOrder prices from the catalogue; the saga steps reserve in the inventory: one store, two faces.
   inventoryStore: () => ({ ...mockInventory, ...mockCatalogue }),
   paymentProvider: () => mockPayments,
+}));
+jest.mock('../../../src/handlers/composition-root/saga', () => ({
   sagaClient: () => ({
     start: async (orderId: string) => {
       mockSagaStarts.push(orderId);

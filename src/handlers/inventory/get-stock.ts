@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { parseSku, SkuNotFoundError } from '../../domain/inventory';
 import { jsonApi } from '../http/json-api';
-import { inventoryStore } from '../composition-root';
+import { inventoryStore } from '../composition-root/stores';
 
 /** `GET /inventory/{sku}`: 200 `{sku, available, reserved, unitPrice?, currency?}`, or 404 SKU_NOT_FOUND. */
 export const handler = jsonApi(

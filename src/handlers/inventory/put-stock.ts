@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { parseStockLevel } from '../../domain/inventory';
 import { jsonApi } from '../http/json-api';
-import { inventoryStore } from '../composition-root';
+import { inventoryStore } from '../composition-root/stores';
 
 /**
  * `PUT /inventory/{sku}` `{available, unitPrice?, currency?}`: sets the SKU's available stock and, when

@@ -1,7 +1,7 @@
 import { isOperator } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
-import { notificationsStore } from '../composition-root';
+import { notificationsStore } from '../composition-root/stores';
 
 export const handler = jsonApi(
   async (request) => {

@@ -9,7 +9,7 @@ import {
 import { ValidationError } from '../../domain/shared/errors';
 import { unwrap } from '../../domain/shared/unwrap';
 import { setting } from '../../config';
-import { notificationsStore } from '../composition-root';
+import { notificationsStore } from '../composition-root/stores';
 import { eachRecord, observability } from '../observability';
 
 const parseJson = (text: string): unknown => {

@@ -5,7 +5,8 @@ import { loadOrder } from '../../application';
 import { outcomeAttributes, outcomeMessage } from '../../domain/notifications';
 import { decodeOrderEnvelope, eventOf, ValidationError } from '../../domain/orders';
 import { unwrap } from '../../domain/shared/unwrap';
-import { notificationsTopic, orderEventStore } from '../composition-root';
+import { notificationsTopic } from '../composition-root/notifications';
+import { orderEventStore } from '../composition-root/stores';
 import { eachRecord, observability } from '../observability';
 
 /**

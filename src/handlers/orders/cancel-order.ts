@@ -1,7 +1,8 @@
 import { OrderCancelledError, ownerOf } from '../../domain/orders';
 import { isOperator, requireVisibleOrder } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
-import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { sagaClient } from '../composition-root/saga';
+import { orderEventStore, reviewsStore } from '../composition-root/stores';
 import { record } from '../shared/order-commands';
 import { requireOrderId } from './order-id';
 

@@ -1,7 +1,7 @@
 import { requireVisibleOrder } from '../../domain/shared/access';
 import { ownerOf, redactForClients } from '../../domain/orders';
 import { jsonApi } from '../http/json-api';
-import { orderEventStore } from '../composition-root';
+import { orderEventStore } from '../composition-root/stores';
 import { requireOrderId } from './order-id';
 
 /**

@@ -1,6 +1,6 @@
 import { requireVisibleOrder } from '../../domain/shared/access';
 import { jsonApi } from '../http/json-api';
-import { orderReadModel } from '../composition-root';
+import { orderReadModel } from '../composition-root/stores';
 import { requireOrderId } from './order-id';
 
 export const handler = jsonApi(

@@ -1,4 +1,4 @@
-import { sagaClient } from '../composition-root';
+import { sagaClient } from '../composition-root/saga';
 import { OrderNotFoundError } from '../../domain/orders';
 import { sagaSteps } from '../../adapters/stepfunctions/saga-steps';
 import { jsonApi } from '../http/json-api';

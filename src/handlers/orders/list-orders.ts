@@ -2,7 +2,7 @@ import { InvalidPageTokenError, type OrderPageKey } from '../../adapters/dynamod
 import { requireActingFor } from '../../domain/shared/access';
 import { ValidationError, type FieldIssue } from '../../domain/shared/errors';
 import { jsonApi } from '../http/json-api';
-import { orderReadModel, pageTokens } from '../composition-root';
+import { orderReadModel, pageTokens } from '../composition-root/stores';
 
 export const LIST_LIMITS = { default: 20, max: 100 } as const;
 const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;

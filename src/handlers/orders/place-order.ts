@@ -15,7 +15,7 @@ import {
   inventoryStore,
   orderEventStore,
   paymentMethodReferences,
-} from '../composition-root';
+} from '../composition-root/stores';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

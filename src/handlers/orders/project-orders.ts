@@ -12,7 +12,7 @@ import { unwrap } from '../../domain/shared/unwrap';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { ReadModel } from '../../adapters/dynamodb/read-model';
 import { mapWithConcurrency } from '../shared/concurrency';
-import { orderEventStore, orderReadModel } from '../composition-root';
+import { orderEventStore, orderReadModel } from '../composition-root/stores';
 import { forOrder, logger, observability } from '../observability';
 
 export interface ProjectorDeps {

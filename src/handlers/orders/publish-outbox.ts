@@ -11,7 +11,7 @@ import {
 } from '../../domain/orders';
 import { fromItem } from '../../adapters/dynamodb/event-items';
 import { type EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
-import { eventPublisher as busPublisher } from '../composition-root';
+import { eventPublisher as busPublisher } from '../composition-root/bus';
 import { logger, observability } from '../observability';
 
 const sourceOf = (type: string): string =>

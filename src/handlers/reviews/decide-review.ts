@@ -12,7 +12,8 @@ import { ForbiddenError } from '../../domain/shared/errors';
 import type { Review } from '../../adapters/dynamodb/reviews-store';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from '../orders/order-id';
-import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { sagaClient } from '../composition-root/saga';
+import { orderEventStore, reviewsStore } from '../composition-root/stores';
 import { loadOrder, record } from '../shared/order-commands';
 import { reviewOutcome, sagaAnswerFor } from './review-outcome';
 

@@ -1,5 +1,5 @@
 import { jsonApi } from '../http/json-api';
-import { reviewsStore } from '../composition-root';
+import { reviewsStore } from '../composition-root/stores';
 
 /** GET /reviews: orders waiting for a reviewer (without their task tokens), leaving out those timed out. */
 export const handler = jsonApi(

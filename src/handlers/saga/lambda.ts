@@ -5,7 +5,7 @@ import {
   orderEventStore,
   paymentMethodReferences,
   paymentProvider,
-} from '../composition-root';
+} from '../composition-root/stores';
 import { closeOpenReview } from './review-steps';
 import { logger, observability } from '../observability';
 

@@ -6,7 +6,8 @@ import {
   OrderCancelledError,
   ReviewRejectedError,
 } from '../../domain/orders';
-import { orderEventStore, reviewsStore, sagaClient } from '../composition-root';
+import { sagaClient } from '../composition-root/saga';
+import { orderEventStore, reviewsStore } from '../composition-root/stores';
 import { loadOrder, record } from '../shared/order-commands';
 import { observability } from '../observability';
 import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';

@@ -3,7 +3,7 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { unwrap } from '../../domain/shared/unwrap';
 import { decodeOrderEnvelope, ValidationError } from '../../domain/orders';
-import { sagaClient } from '../composition-root';
+import { sagaClient } from '../composition-root/saga';
 import { setting } from '../../config';
 import { eachRecord, observability } from '../observability';
 

@@ -1,0 +1,44 @@
+import { documentClient } from '../../adapters/dynamodb/document-client';
+import { EventStore } from '../../adapters/dynamodb/event-store';
+import { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
+import { InventoryStore } from '../../adapters/dynamodb/inventory-store';
+import { NotificationsStore } from '../../adapters/dynamodb/notifications-store';
+import { PageTokens } from '../../adapters/dynamodb/page-token';
+import { ReadModel } from '../../adapters/dynamodb/read-model';
+import { ReviewsStore } from '../../adapters/dynamodb/reviews-store';
+import { PaymentMethodReferences } from '../../adapters/payments/payment-method-reference';
+import { PaymentProvider } from '../../adapters/payments/payment-provider';
+import { setting } from '../../config';
+import { once } from './once';
+
+/*
+ * The composition root, in one module per AWS client a dependency needs: the SDK packages are external
+ * to the bundles and a bundle keeps every `require` its modules make, so one module building everything
+ * made every function load the SNS, Step Functions and EventBridge clients at cold start. Everything is
+ * built on first use, once per container, from the settings src/config.ts decodes (a missing or
+ * malformed setting fails with its name). This module: DynamoDB stores and what needs no AWS client.
+ */
+
+export const orderEventStore = once(() => new EventStore(documentClient(), setting('EVENT_STORE_TABLE')));
+export const orderReadModel = once(() => new ReadModel(documentClient(), setting('READ_MODEL_TABLE')));
+export const idempotencyStore = once(
+  () => new IdempotencyStore(documentClient(), setting('IDEMPOTENCY_TABLE')),
+);
+export const inventoryStore = once(() => new InventoryStore(documentClient(), setting('INVENTORY_TABLE')));
+export const notificationsStore = once(
+  () => new NotificationsStore(documentClient(), setting('NOTIFICATIONS_TABLE')),
+);
+export const reviewsStore = once(() => new ReviewsStore(documentClient(), setting('REVIEWS_TABLE')));
+
+/** Page tokens are signed with a key derived from the stack's secret (APP_SECRET). */
+export const pageTokens = once(() => new PageTokens(setting('APP_SECRET')));
+/** Seals payment tokens (placeOrder) and opens them (AuthorizePayment, the only step given the secret). */
+export const paymentMethodReferences = once(() => new PaymentMethodReferences(setting('APP_SECRET')));
+
+export const paymentProvider = once(
+  () =>
+    new PaymentProvider({
+      baseUrl: setting('PAYMENT_PROVIDER_URL'),
+      timeoutMs: setting('PAYMENT_TIMEOUT_MS'),
+    }),
+);
