@@ -156,23 +156,25 @@ const startSyncExecution = async (engine: StepFunctionsEngine, input: JsonObject
   await run.done;
   return describe(run.record);
 };
-const describe = (record: ExecutionRecord) => {
-  return {
-    executionArn: record.arn,
-    stateMachineArn: record.stateMachine.arn,
-    name: record.name,
-    status: record.status,
-    startDate: seconds(record.startDate),
-    stopDate: record.stopDate === undefined ? undefined : seconds(record.stopDate),
-    input: record.input,
-    inputDetails: { included: true },
-    output: record.output,
-    outputDetails: record.output === undefined ? undefined : { included: true },
-    error: record.error,
-    cause: record.cause,
-    redriveCount: 0,
-  };
-};
+/** What ListExecutions gives of an execution; DescribeExecution and StartSyncExecution add its data. */
+const summary = (record: ExecutionRecord) => ({
+  executionArn: record.arn,
+  stateMachineArn: record.stateMachine.arn,
+  name: record.name,
+  status: record.status,
+  startDate: seconds(record.startDate),
+  stopDate: record.stopDate === undefined ? undefined : seconds(record.stopDate),
+  redriveCount: 0,
+});
+const describe = (record: ExecutionRecord) => ({
+  ...summary(record),
+  input: record.input,
+  inputDetails: { included: true },
+  output: record.output,
+  outputDetails: record.output === undefined ? undefined : { included: true },
+  error: record.error,
+  cause: record.cause,
+});
 const describeExecution = (engine: StepFunctionsEngine, input: JsonObject) => {
   return describe(engine.runOf(requiredString(input, 'executionArn')).record);
 };
@@ -189,15 +191,7 @@ const listExecutions = (engine: StepFunctionsEngine, input: JsonObject) => {
     .filter((record) => status === undefined || record.status === status);
   const { items, nextToken } = page(records, input);
   return {
-    executions: items.map((record) => ({
-      executionArn: record.arn,
-      stateMachineArn: record.stateMachine.arn,
-      name: record.name,
-      status: record.status,
-      startDate: seconds(record.startDate),
-      stopDate: record.stopDate === undefined ? undefined : seconds(record.stopDate),
-      redriveCount: 0,
-    })),
+    executions: items.map(summary),
     nextToken,
   };
 };
