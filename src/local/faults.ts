@@ -13,7 +13,9 @@ import type { FunctionInvoker, InvocationResult, InvokeOptions } from './lambda/
  * - `crash-after-invoke`: the function runs to completion (its side effects happen), then the
  *   invocation is reported as a crash, as if the process died before answering.
  * - `throttle-dynamodb`: the next DynamoDB requests are refused with ProvisionedThroughputExceededException
- *   before they reach the table (`functionName` is `*`); the SDK's retries are what carries callers through.
+ *   before they reach the table; `functionName` names the table (`*`: any request). The SDK's retries
+ *   are what carries callers through. Naming a table keeps a test's throttle from being spent by
+ *   whatever else the stack is doing at that moment.
  * - `duplicate-stream-record`: a stream batch the function handled is delivered to it once more, as
  *   when a poller loses its checkpoint (at-least-once delivery).
  * - `duplicate-sqs-message`: a queue batch the function handled is handed to it again, same MessageIds,
@@ -86,6 +88,11 @@ export class FaultRegistry implements DeliveryFaults {
 
   list(): readonly Fault[] {
     return this.faults.filter((fault) => fault.remaining > 0);
+  }
+
+  /** True while a fault of `kind` is armed for anything. */
+  armed(kind: FaultKind): boolean {
+    return this.faults.some((f) => f.kind === kind && f.remaining > 0);
   }
 
   /** Takes one armed fault of `kind` for `functionName` (or armed for `*`), if any. */

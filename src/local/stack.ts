@@ -125,7 +125,12 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       },
     );
     cleanups.push(async () => lambda.close());
-    dynamodb.throttle = () => faults.take('throttle-dynamodb', '*');
+    dynamodb.throttle = (tablesOf) => {
+      if (!faults.armed('throttle-dynamodb')) return false;
+      const tables = tablesOf();
+      // A request naming no table (ListTables) is throttled only by a fault armed for any.
+      return (tables.length > 0 ? tables : ['*']).some((table) => faults.take('throttle-dynamodb', table));
+    };
     const invoker = faultyInvoker(lambda, faults);
     const stepFunctions = new StepFunctionsService({ region: config.region, invoker, dispatcher });
     endpoint

@@ -79,11 +79,14 @@ export class DynamoDbService implements LocalAwsService {
     this.changeListeners.push(listener);
   }
 
-  /** Consulted before each request: true refuses it as throttled (fault injection). */
-  throttle: () => boolean = () => false;
+  /**
+   * Consulted before each request with a way to name the tables it touches: true refuses it as
+   * throttled (fault injection). The names are read from the body only when a fault asks for them.
+   */
+  throttle: (tablesOf: () => readonly string[]) => boolean = () => false;
 
   async handle(req: AwsRequest): Promise<AwsResponse> {
-    if (this.throttle()) {
+    if (this.throttle(() => tablesNamedIn(req.body))) {
       return {
         status: 400,
         headers: { 'content-type': 'application/x-amz-json-1.0' },
@@ -265,4 +268,20 @@ export class DynamoDbService implements LocalAwsService {
   async close(): Promise<void> {
     await this.engine.close();
   }
+}
+
+/** Every table a request names: TableName, a batch's RequestItems, a transaction's items. */
+export function tablesNamedIn(body: Buffer): readonly string[] {
+  const parsed = JSON.parse(body.toString('utf8') || '{}') as {
+    TableName?: string;
+    RequestItems?: Record<string, unknown>;
+    TransactItems?: readonly Record<string, { TableName?: string } | undefined>[];
+  };
+  const names = new Set<string>();
+  if (parsed.TableName) names.add(parsed.TableName);
+  for (const name of Object.keys(parsed.RequestItems ?? {})) names.add(name);
+  for (const item of parsed.TransactItems ?? []) {
+    for (const action of Object.values(item)) if (action?.TableName) names.add(action.TableName);
+  }
+  return [...names];
 }
