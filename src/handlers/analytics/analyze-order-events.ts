@@ -10,7 +10,7 @@ import {
 import type { WindowingConfig } from '../../domain/analytics';
 import { decodeOrderEnvelope } from '../../domain/orders/order-envelopes';
 import { logger, observability } from '../observability';
-import { analyticsStore, windowingConfig } from './dependencies';
+import { analyticsStore, analyticsWindowing } from '../composition-root/stores';
 
 /** A record whose value is not an order event envelope: the batch fails so the runtime can set it aside. */
 export class UndecodableOrderRecord extends Error {
@@ -55,4 +55,4 @@ export async function analyzeOrderEvents(
 
 export const handler = middy<MSKEvent, Awaited<ReturnType<typeof analyzeOrderEvents>>>()
   .use(observability())
-  .handler((event) => analyzeOrderEvents(analyticsStore(), windowingConfig(), event));
+  .handler((event) => analyzeOrderEvents(analyticsStore(), analyticsWindowing(), event));

@@ -2,7 +2,7 @@ import { queryMetrics } from '../../application/analytics/query-metrics';
 import { WINDOWS, type WindowName } from '../../domain/analytics';
 import { ValidationError, type FieldIssue } from '../../domain/shared/errors';
 import { jsonApi } from '../http/json-api';
-import { analyticsStore, windowingConfig } from './dependencies';
+import { analyticsStore, analyticsWindowing } from '../composition-root/stores';
 
 /** The longest range one request may ask for, and the range when none is given. */
 export const METRICS_RANGE = { maxMs: 24 * 3600_000, defaultMs: 3600_000 } as const;
@@ -55,7 +55,7 @@ export function parseMetricsQuery(
 export const handler = jsonApi(
   async ({ query }) => {
     const { window, fromMs, toMs } = parseMetricsQuery(query);
-    const views = await queryMetrics(analyticsStore(), window, fromMs, toMs, windowingConfig());
+    const views = await queryMetrics(analyticsStore(), window, fromMs, toMs, analyticsWindowing());
     return {
       status: 200,
       body: {
