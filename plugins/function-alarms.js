@@ -61,6 +61,8 @@ const POLICY = {
   iteratorAgeMs: 60000,
   iteratorAgePeriod: 300,
   iteratorAgeEvaluationPeriods: 2,
+  // A Kafka consumer this many records behind its topic is not keeping up (OffsetLag, the sum over partitions).
+  offsetLagRecords: 10000,
 };
 
 const notify = { AlarmActions: [ALERTS_TOPIC], OKActions: [ALERTS_TOPIC] };
@@ -193,6 +195,18 @@ class FunctionAlarmsPlugin {
           period: POLICY.iteratorAgePeriod,
           evaluationPeriods: POLICY.iteratorAgeEvaluationPeriods,
           threshold: POLICY.iteratorAgeMs,
+        });
+      }
+      if ((fn.events ?? []).some((event) => event.msk !== undefined)) {
+        template.Resources[alarmId('OffsetLag')] = simpleAlarm({
+          alarmName: alarmName('offset-lag'),
+          description: `${name}: its consumer group is over ${POLICY.offsetLagRecords} records behind the topic.`,
+          metricName: 'OffsetLag',
+          logicalId,
+          statistic: 'Maximum',
+          period: POLICY.iteratorAgePeriod,
+          evaluationPeriods: POLICY.iteratorAgeEvaluationPeriods,
+          threshold: POLICY.offsetLagRecords,
         });
       }
     }

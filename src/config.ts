@@ -69,6 +69,9 @@ export const SETTINGS = {
   REVIEW_TIMEOUT_SECONDS: integerFromString('a positive integer (seconds)', 1),
   SHIPPING_TIMEOUT_SECONDS: integerFromString('a positive integer (seconds)', 1),
   UNSERVED_COUNTRIES: listFromString,
+  ANALYTICS_TABLE: name,
+  /** Events this much later than the newest one seen still land in their minute; later ones count as late. */
+  ANALYTICS_ALLOWED_LATENESS_SECONDS: integerFromString('a non-negative integer (seconds)', 0),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

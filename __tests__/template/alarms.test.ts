@@ -101,6 +101,7 @@ describe('compiled template: alarms', () => {
     const template = await ciTemplate();
     const dlqs = deadLetterQueues(template);
     expect(dlqs).toEqual([
+      'AnalyticsFailuresQueue',
       'CustomerNotificationsDeadLetterQueue',
       'EventDeliveryDeadLetterQueue',
       'OpsNotificationsDeadLetterQueue',

@@ -7,6 +7,7 @@ const ADMIN_ROUTES = [
   'GET /reviews',
   'POST /orders/{orderId}/review',
   'GET /orders/{orderId}/saga',
+  'GET /analytics/metrics',
 ];
 const PUBLIC_ROUTES = ['GET /health'];
 

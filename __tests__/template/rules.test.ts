@@ -383,6 +383,7 @@ describe('serverless-rules (cfn-lint-serverless) on the compiled template', () =
       const flagged = queuesWithoutDlqRole(template);
       // Suppressed with evidence: each is itself a dead-letter destination, the end of the line.
       expect(flagged).toEqual([
+        'AnalyticsFailuresQueue',
         'EventDeliveryDeadLetterQueue',
         'OrderStreamFailuresQueue',
         'OutboxFailuresQueue',

@@ -66,7 +66,7 @@ describe('compiled template: the order event stream on MSK', () => {
     });
   });
 
-  it('lets only the producer reach the cluster, and only to connect and to write its one topic', async () => {
+  it('lets the producer connect and write its one topic, and the analytics consumer read it in its one group', async () => {
     const template = await ciTemplate();
     const kafkaGrants = resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
       statements(role.Properties?.Policies)
@@ -79,12 +79,65 @@ describe('compiled template: the order event stream on MSK', () => {
         id: 'PublishOrderStreamIamRoleLambdaExecution',
         actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
       },
+      {
+        id: 'AnalyzeOrderEventsIamRoleLambdaExecution',
+        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+      },
+      {
+        id: 'AnalyzeOrderEventsIamRoleLambdaExecution',
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+      },
+      {
+        id: 'AnalyzeOrderEventsIamRoleLambdaExecution',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      },
+      {
+        id: 'AnalyzeOrderEventsIamRoleLambdaExecution',
+        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+      },
     ]);
-    expect(kafkaGrants[0]?.resource).toBe(JSON.stringify({ Ref: 'OrderStreamCluster' }));
-    // The topic's ARN is the cluster's with `:cluster/` turned into `:topic/` and the topic name after it.
-    expect(kafkaGrants[1]?.resource).toContain('":topic/"');
-    expect(kafkaGrants[1]?.resource).toContain('/orderflow.ci.order-events');
-    expect(kafkaGrants[1]?.resource).not.toContain('*');
+    const cluster = JSON.stringify({ Ref: 'OrderStreamCluster' });
+    for (const index of [0, 2, 3]) expect(kafkaGrants[index]?.resource).toBe(cluster);
+    // A topic's or group's ARN is the cluster's with `:cluster/` turned into `:topic/` or `:group/`.
+    for (const index of [1, 4]) {
+      expect(kafkaGrants[index]?.resource).toContain('":topic/"');
+      expect(kafkaGrants[index]?.resource).toContain('/orderflow.ci.order-events');
+    }
+    expect(kafkaGrants[5]?.resource).toContain('":group/"');
+    expect(kafkaGrants[5]?.resource).toContain('/orderflow-ci-analytics');
+    for (const grant of kafkaGrants) expect(grant.resource).not.toContain('*');
+  });
+
+  it('maps the analytics consumer to the topic in provisioned mode, retrying, bisecting and dead-lettering', async () => {
+    const template = await ciTemplate();
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+      Array.isArray(m.Properties?.Topics),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.[1].Properties).toMatchObject({
+      EventSourceArn: { Ref: 'OrderStreamCluster' },
+      FunctionName: { 'Fn::GetAtt': ['AnalyzeOrderEventsLambdaFunction', 'Arn'] },
+      Topics: ['orderflow.ci.order-events'],
+      StartingPosition: 'TRIM_HORIZON',
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orderflow-ci-analytics' },
+      ProvisionedPollerConfig: { MinimumPollers: 1 },
+      MaximumRetryAttempts: 2,
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['AnalyticsFailuresQueue', 'Arn'] } } },
+    });
+    expect(template.Resources.AnalyzeOrderEventsOffsetLagAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'OffsetLag',
+    });
+  });
+
+  it('keeps the analytics table encrypted, recoverable and expiring old windows', async () => {
+    const table = (await ciTemplate()).Resources.AnalyticsTable?.Properties;
+    expect(table).toMatchObject({
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
   });
 
   it('keeps the failure destination TLS-only and alarms on its first message', async () => {

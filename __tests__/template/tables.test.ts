@@ -5,6 +5,7 @@ describe('compiled template: DynamoDB tables', () => {
   it('declares the tables of every context', async () => {
     const names = resourcesOfType(await ciTemplate(), 'AWS::DynamoDB::Table').map(([id]) => id);
     expect(names.sort()).toEqual([
+      'AnalyticsTable',
       'EventStoreTable',
       'IdempotencyTable',
       'InventoryTable',

@@ -56,6 +56,12 @@ const EXPECTED: Record<string, (result: Record<string, unknown>) => void> = {
   listReviews: answers(200),
   decideReview: answers(409),
   getSaga: answers(200),
+  // The sample names a partition of its own, so it never moves the stack's consumer; run twice, it counts once.
+  analyzeOrderEvents: (r) =>
+    expect((r as { counted: { partition: string }[] }).counted).toEqual([
+      expect.objectContaining({ partition: 'orderflow.local.sample-events-0' }),
+    ]),
+  getAnalyticsMetrics: answers(200),
 };
 
 /** Places the sample order (the OrderPlaced of events/publishOutbox.json) and waits for its saga to end. */

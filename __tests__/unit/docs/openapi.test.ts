@@ -211,13 +211,13 @@ describe(`${OPENAPI_FILE} documents exactly the HTTP API of serverless.yml`, () 
     expect(mismatches).toEqual([]);
   });
 
-  it('only GET /health is public; /inventory, the review routes and the saga view need orderflow/admin', () => {
+  it('only GET /health is public; /inventory, the review routes, the saga view and /analytics need orderflow/admin', () => {
     const scopesOf = (route: string) =>
       (((operationOf(route).operation.security ?? doc.security) as JsonObject[])[0]?.bearerAuth ?? null) as
         string[] | null;
     expect(scopesOf('GET /health')).toBeNull();
     for (const { route } of operations.filter((o) => o.route !== 'GET /health')) {
-      const admin = /^\w+ \/inventory\/|\/reviews?$|\/saga$/.test(route);
+      const admin = /^\w+ \/inventory\/|\/reviews?$|\/saga$|^GET \/analytics\//.test(route);
       expect([route, scopesOf(route)]).toEqual([route, [admin ? 'orderflow/admin' : 'orderflow/orders']]);
     }
   });

@@ -1,3 +1,4 @@
+import { DynamoAnalyticsStore } from '../../adapters/dynamodb/analytics-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';
 import { EventStore } from '../../adapters/dynamodb/event-store';
 import { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
@@ -9,6 +10,7 @@ import { ReviewsStore } from '../../adapters/dynamodb/reviews-store';
 import { PaymentMethodReferences } from '../../adapters/payments/payment-method-reference';
 import { PaymentProvider } from '../../adapters/payments/payment-provider';
 import { setting } from '../../config';
+import { DEFAULT_WINDOWING, type WindowingConfig } from '../../domain/analytics';
 import { once } from './once';
 
 /*
@@ -29,6 +31,13 @@ export const notificationsStore = once(
   () => new NotificationsStore(documentClient(), setting('NOTIFICATIONS_TABLE')),
 );
 export const reviewsStore = once(() => new ReviewsStore(documentClient(), setting('REVIEWS_TABLE')));
+export const analyticsStore = once(
+  () => new DynamoAnalyticsStore(documentClient(), setting('ANALYTICS_TABLE')),
+);
+export const analyticsWindowing = once((): WindowingConfig => ({
+  ...DEFAULT_WINDOWING,
+  allowedLatenessMs: setting('ANALYTICS_ALLOWED_LATENESS_SECONDS') * 1000,
+}));
 
 /** Page tokens are signed with a key derived from the stack's secret (APP_SECRET). */
 export const pageTokens = once(() => new PageTokens(setting('APP_SECRET')));

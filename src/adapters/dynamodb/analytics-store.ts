@@ -1,0 +1,178 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { BUCKET_MS, type MinuteBucket, type PlacedOrder } from '../../domain/analytics';
+import {
+  AnalyticsCursorMoved,
+  type AnalyticsStore,
+  type BucketShare,
+  type PartitionCursor,
+} from '../../application/analytics/analytics-store';
+
+/** Buckets are kept 30 days (the table's TTL then deletes them); an order's summary while its saga may run. */
+const BUCKET_TTL_SECONDS = 30 * 24 * 3600;
+const PLACED_TTL_SECONDS = 2 * 24 * 3600;
+const DAY_MS = 24 * 3600_000;
+
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const bucketKey = (partition: string, start: number) => ({
+  pk: `bucket#${dayOf(start)}`,
+  sk: `${new Date(start).toISOString()}#${partition}`,
+});
+const cursorKey = (partition: string) => ({ pk: 'cursor', sk: partition });
+const placedKey = (orderId: string) => ({ pk: `placed#${orderId}`, sk: 'placed' });
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+interface BucketItem {
+  readonly sk: string;
+  readonly bucket: string;
+}
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * The analytics table: minute-bucket shares (`bucket#<day>` / `<minute>#<topic-partition>`, the bucket as
+ * JSON), one cursor per partition, and the OrderPlaced summaries terminal events need. Old items expire
+ * through the table's TTL attribute `expiresAt`.
+ */
+export class DynamoAnalyticsStore implements AnalyticsStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async cursor(partition: string): Promise<PartitionCursor | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: cursorKey(partition), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      nextOffset: Item.nextOffset as number,
+      watermark: (Item.watermark as number | undefined) ?? null,
+      version: Item.version as number,
+    };
+  }
+
+  async buckets(partition: string, starts: readonly number[]): Promise<Map<number, MinuteBucket>> {
+    const items = await this.batchGet(starts.map((start) => bucketKey(partition, start)));
+    return new Map(
+      items.map((item) => {
+        const bucket = JSON.parse((item as unknown as BucketItem).bucket) as MinuteBucket;
+        return [bucket.start, bucket];
+      }),
+    );
+  }
+
+  async placedOrders(orderIds: readonly string[]): Promise<Map<string, PlacedOrder>> {
+    const items = await this.batchGet(orderIds.map(placedKey));
+    return new Map(items.map((item) => [item.orderId as string, item.placed as PlacedOrder]));
+  }
+
+  async rememberPlaced(orders: readonly PlacedOrder[]): Promise<void> {
+    const expiresAt = epochSeconds(Date.now()) + PLACED_TTL_SECONDS;
+    for (const chunk of chunks(orders, 25)) {
+      let requests: Record<string, unknown>[] = chunk.map((placed) => ({
+        PutRequest: { Item: { ...placedKey(placed.orderId), orderId: placed.orderId, placed, expiresAt } },
+      }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+  }
+
+  async commit(
+    partition: string,
+    buckets: readonly MinuteBucket[],
+    cursor: PartitionCursor,
+    readVersion: number,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...buckets.map((bucket) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...bucketKey(partition, bucket.start),
+                  bucket: JSON.stringify(bucket),
+                  expiresAt: epochSeconds(bucket.start) + BUCKET_TTL_SECONDS,
+                },
+              },
+            })),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...cursorKey(partition), ...cursor },
+                ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
+                ExpressionAttributeValues: { ':read': readVersion },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new AnalyticsCursorMoved(`partition ${partition} was committed past version ${readVersion}`);
+      }
+      throw error;
+    }
+  }
+
+  async shares(fromStart: number, toStart: number): Promise<BucketShare[]> {
+    const shares: BucketShare[] = [];
+    for (let day = Math.floor(fromStart / DAY_MS) * DAY_MS; day < toStart; day += DAY_MS) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': `bucket#${dayOf(day)}`,
+              ':from': new Date(fromStart).toISOString(),
+              // Shares of the last minute before toStart sort below the next minute's ISO prefix.
+              ':to': new Date(toStart - BUCKET_MS).toISOString() + '#~',
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of (page.Items ?? []) as BucketItem[]) {
+          shares.push({
+            partition: item.sk.slice(item.sk.indexOf('#') + 1),
+            bucket: JSON.parse(item.bucket) as MinuteBucket,
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return shares;
+  }
+
+  private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (const chunk of chunks(keys, 100)) {
+      let pending: Record<string, unknown>[] = chunk;
+      while (pending.length > 0) {
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(Responses?.[this.tableName] ?? []));
+        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+}
