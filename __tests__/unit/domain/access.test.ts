@@ -3,10 +3,10 @@ import {
   isOperator,
   mayActFor,
   requireActingFor,
-  requireVisibleOrder,
   type Caller,
 } from '../../../src/domain/shared/access';
-import { ForbiddenError, OrderNotFoundError } from '../../../src/domain/shared/errors';
+import { ForbiddenError } from '../../../src/domain/shared/errors';
+import { OrderNotFoundError, requireVisibleOrder } from '../../../src/domain/orders';
 
 const customer: Caller = { subject: 'cust-1', scopes: ['orderflow/orders'] };
 const operator: Caller = { subject: 'ops-client', scopes: ['orderflow/orders', 'orderflow/admin'] };

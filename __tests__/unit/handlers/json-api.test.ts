@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { jsonApi, MAX_BODY_BYTES } from '../../../src/handlers/http/json-api';
-import { OrderNotFoundError, ValidationError } from '../../../src/domain/shared/errors';
+import { ValidationError } from '../../../src/domain/shared/errors';
+import { OrderNotFoundError, ShippingUnavailableError } from '../../../src/domain/orders';
 
 const context = { awsRequestId: 'req-1' } as Context;
 
@@ -101,6 +102,20 @@ describe('jsonApi, as API Gateway delivers requests', () => {
       status: 404,
       body: { error: { code: 'ORDER_NOT_FOUND', message: 'Order X not found', details: [] } },
     });
+  });
+
+  it('answers a domain error no request can cause (a saga outcome) with the bare 500 of a bug', async () => {
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const leaked = jsonApi(
+      async () => {
+        throw new ShippingUnavailableError('X', 'no carrier serves AQ');
+      },
+      { withBody: false },
+    );
+    const result = await call(leaked, event(undefined));
+    spy.mockRestore();
+    expect(result.status).toBe(500);
+    expect(result.body).toMatchObject({ error: { code: 'INTERNAL_ERROR', details: [] } });
   });
 
   it('answers throttling that outlasted the retries with 503 and Retry-After', async () => {

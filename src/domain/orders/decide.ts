@@ -1,12 +1,6 @@
 import * as E from 'fp-ts/Either';
-import {
-  type DomainError,
-  type FieldIssue,
-  InvalidTransitionError,
-  OrderNotCancellableError,
-  OrderNotFoundError,
-  ValidationError,
-} from '../shared/errors';
+import { type DomainError, type FieldIssue, ValidationError } from '../shared/errors';
+import { InvalidTransitionError, OrderNotCancellableError, OrderNotFoundError } from './errors';
 import type {
   ApproveReview,
   CancelOrder,

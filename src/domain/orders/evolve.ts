@@ -1,4 +1,4 @@
-import { InvalidEventStreamError } from '../shared/errors';
+import { InvalidEventStreamError } from './errors';
 import type { EventMetadata } from '../shared/envelope';
 import type { OrderEvent, OrderPlacedData } from './events';
 import { eventOf, type OrderEventEnvelope } from './order-envelopes';

@@ -28,3 +28,5 @@ export * from './request-hash';
 export * from './saga-errors';
 export * from './review-errors';
 export * from './owner';
+export * from './errors';
+export * from './visibility';

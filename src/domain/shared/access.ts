@@ -1,4 +1,4 @@
-import { ForbiddenError, OrderNotFoundError } from './errors';
+import { ForbiddenError } from './errors';
 
 /**
  * Who is calling, as the API's authorizer vouched for it, and what that lets them do. Customers act
@@ -51,16 +51,4 @@ export function requireActingFor(caller: Caller | undefined, customerId: string)
       { path: 'customerId', rule: 'caller', message: 'must be the signed-in customer (the token subject)' },
     ]);
   }
-}
-
-/**
- * Refuses an order the caller may not see as if it did not exist, so an order id reveals nothing;
- * `owner` is undefined when there is no such order.
- */
-export function requireVisibleOrder(
-  caller: Caller | undefined,
-  orderId: string,
-  owner: string | undefined,
-): void {
-  if (owner === undefined || !mayActFor(caller, owner)) throw new OrderNotFoundError(orderId);
 }

@@ -15,8 +15,32 @@ export interface FieldIssue {
   readonly expected?: string | number;
 }
 
+/**
+ * Every domain error's code, across the domains. A new error class needs its code here, and a code here
+ * needs an HTTP status in the API's table (handlers/http/errors.ts) or the project does not compile.
+ */
+export type DomainErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'CONCURRENCY_CONFLICT'
+  | 'FORBIDDEN'
+  | 'ORDER_NOT_FOUND'
+  | 'INVALID_TRANSITION'
+  | 'ORDER_NOT_CANCELLABLE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INVALID_EVENT_STREAM'
+  | 'ORDER_CANCELLED'
+  | 'REVIEW_REJECTED'
+  | 'SHIPPING_UNAVAILABLE'
+  | 'SKU_NOT_PRICED'
+  | 'CURRENCY_MISMATCH'
+  | 'PRICE_CHANGED'
+  | 'REVIEW_NOT_PENDING'
+  | 'OUT_OF_STOCK'
+  | 'SKU_NOT_FOUND'
+  | 'RESERVATION_NOT_HELD';
+
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
   readonly details: readonly FieldIssue[];
 
   protected constructor(message: string, details: readonly FieldIssue[] = []) {
@@ -36,39 +60,6 @@ export class ValidationError extends DomainError {
   }
 }
 
-export class OrderNotFoundError extends DomainError {
-  override readonly code = 'ORDER_NOT_FOUND';
-
-  constructor(readonly orderId: string) {
-    super(`Order ${orderId} not found`);
-  }
-}
-
-/** A command that the order's current status does not allow (and that is not a harmless repeat). */
-export class InvalidTransitionError extends DomainError {
-  override readonly code = 'INVALID_TRANSITION';
-
-  constructor(
-    readonly orderId: string,
-    readonly from: string,
-    readonly command: string,
-  ) {
-    super(`${command} is not allowed for order ${orderId} in status ${from}`);
-  }
-}
-
-/** The customer asked to cancel an order that has gone too far (shipping already scheduled). */
-export class OrderNotCancellableError extends DomainError {
-  override readonly code = 'ORDER_NOT_CANCELLABLE';
-
-  constructor(
-    readonly orderId: string,
-    readonly status: string,
-  ) {
-    super(`Order ${orderId} can no longer be cancelled (status ${status})`);
-  }
-}
-
 /** Another writer appended to the stream first; the caller reloads and retries. */
 export class ConcurrencyError extends DomainError {
   override readonly code = 'CONCURRENCY_CONFLICT';
@@ -78,30 +69,6 @@ export class ConcurrencyError extends DomainError {
     readonly expectedVersion: number,
   ) {
     super(`Stream ${streamId} is no longer at version ${expectedVersion}`);
-  }
-}
-
-/** The same idempotency key arrived with a different request body. */
-export class IdempotencyKeyReusedError extends DomainError {
-  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
-
-  constructor(readonly idempotencyKey: string) {
-    super(`Idempotency key ${idempotencyKey} was already used with a different request`);
-  }
-}
-
-/**
- * Stored events that cannot be folded (a gap in versions, a second OrderPlaced, an event before
- * OrderPlaced). Means corruption or a bug upstream, never bad user input.
- */
-export class InvalidEventStreamError extends DomainError {
-  override readonly code = 'INVALID_EVENT_STREAM';
-
-  constructor(
-    readonly orderId: string,
-    reason: string,
-  ) {
-    super(`Event stream of order ${orderId} is invalid: ${reason}`);
   }
 }
 

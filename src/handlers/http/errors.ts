@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../domain/shared/errors';
+import type { DomainErrorCode, FieldIssue } from '../../domain/shared/errors';
 
 /** A request the HTTP layer itself refuses before any domain code sees it. */
 export abstract class HttpRequestError extends Error {
@@ -22,8 +22,11 @@ export class UnsupportedMediaTypeError extends HttpRequestError {
   readonly status = 415;
 }
 
-/** HTTP status of each domain error code; anything not listed is a bug and answers 500. */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/**
+ * HTTP status of each domain error code. `null` marks the codes no request can cause (saga outcomes, a
+ * corrupt stream): they answer 500, as a bug does. Typed by the code union, so a new code must be placed.
+ */
+export const STATUS_BY_CODE: Readonly<Record<DomainErrorCode, number | null>> = {
   VALIDATION_FAILED: 400,
   FORBIDDEN: 403,
   ORDER_NOT_FOUND: 404,
@@ -38,6 +41,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   OUT_OF_STOCK: 409,
   RESERVATION_NOT_HELD: 409,
   REVIEW_NOT_PENDING: 409,
+  INVALID_EVENT_STREAM: null,
+  ORDER_CANCELLED: null,
+  REVIEW_REJECTED: null,
+  SHIPPING_UNAVAILABLE: null,
 };
 
 export interface ErrorBody {

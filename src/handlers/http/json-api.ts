@@ -101,8 +101,9 @@ function verifiedClaims(event: APIGatewayProxyEventV2): VerifiedClaims | undefin
 /** Renders any failure as the API's error shape: a known error keeps its status, the rest is a bare 500. */
 export function renderError(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpRequestError) return json(error.status, errorBody(error.code, error.message));
-  if (error instanceof DomainError && STATUS_BY_CODE[error.code]) {
-    return json(STATUS_BY_CODE[error.code] as number, errorBody(error.code, error.message, error.details));
+  const status = error instanceof DomainError ? STATUS_BY_CODE[error.code] : null;
+  if (error instanceof DomainError && status !== null) {
+    return json(status, errorBody(error.code, error.message, error.details));
   }
   // Throttling that outlasted the SDK's own retries: the client may retry (with its Idempotency-Key).
   if (error instanceof Error && THROTTLING_ERRORS.has(error.name)) {

@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
 import { parseStockLevel } from '../../domain/inventory';
+import { unwrap } from '../../domain/shared/unwrap';
 import { jsonApi } from '../http/json-api';
 import { inventoryStore } from '../composition-root/stores';
 
@@ -9,9 +9,7 @@ import { inventoryStore } from '../composition-root/stores';
  */
 export const handler = jsonApi(
   async (request) => {
-    const level = parseStockLevel(request.path.sku, request.body);
-    if (E.isLeft(level)) throw level.left;
-    const { sku, available, price } = level.right;
+    const { sku, available, price } = unwrap(parseStockLevel(request.path.sku, request.body));
     const view = await inventoryStore().setStock(sku, available, price);
     return { status: 200, body: view };
   },

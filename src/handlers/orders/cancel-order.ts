@@ -1,5 +1,6 @@
 import { OrderCancelledError, ownerOf } from '../../domain/orders';
-import { isOperator, requireVisibleOrder } from '../../domain/shared/access';
+import { isOperator } from '../../domain/shared/access';
+import { requireVisibleOrder } from '../../domain/orders';
 import { jsonApi } from '../http/json-api';
 import { sagaClient } from '../composition-root/saga';
 import { orderEventStore, reviewsStore } from '../composition-root/stores';

@@ -1,4 +1,4 @@
-import { requireVisibleOrder } from '../../domain/shared/access';
+import { requireVisibleOrder } from '../../domain/orders';
 import { ownerOf, redactForClients } from '../../domain/orders';
 import { jsonApi } from '../http/json-api';
 import { orderEventStore } from '../composition-root/stores';

@@ -1,4 +1,4 @@
-import { requireVisibleOrder } from '../../domain/shared/access';
+import { requireVisibleOrder } from '../../domain/orders';
 import { jsonApi } from '../http/json-api';
 import { orderReadModel } from '../composition-root/stores';
 import { requireOrderId } from './order-id';

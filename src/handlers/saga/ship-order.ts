@@ -1,27 +1,38 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { OrderCancelledError, ShippingUnavailableError, ValidationError } from '../../domain/orders';
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import {
+  issuesFromDecodeErrors,
+  NonEmptyString,
+  OrderCancelledError,
+  ShippingUnavailableError,
+  ValidationError,
+} from '../../domain/orders';
 import { sagaClient } from '../composition-root/saga';
 import { orderEventStore } from '../composition-root/stores';
 import { setting } from '../../config';
 import { loadOrder } from '../shared/order-commands';
 import { eachRecord, observability } from '../observability';
 
-interface ShippingRequest {
-  readonly orderId: string;
-  readonly taskToken: string;
-}
+/** What the saga's ScheduleShipment state sends (statemachines/orderSaga.asl.json). */
+const ShippingRequest = t.readonly(
+  t.type({ orderId: NonEmptyString, taskToken: NonEmptyString }),
+  'ShippingRequest',
+);
+type ShippingRequest = t.TypeOf<typeof ShippingRequest>;
 
 const parse = (body: string): ShippingRequest => {
+  let value: unknown;
   try {
-    const request = JSON.parse(body) as Partial<ShippingRequest>;
-    if (typeof request.orderId === 'string' && typeof request.taskToken === 'string')
-      return request as ShippingRequest;
+    value = JSON.parse(body);
   } catch {
-    // reported below
+    throw new ValidationError([{ path: 'body', rule: 'json', message: 'the message body is not JSON' }]);
   }
-  throw new ValidationError([{ path: 'body', rule: 'shape', message: 'expected {orderId, taskToken}' }]);
+  const request = ShippingRequest.decode(value);
+  if (E.isLeft(request)) throw new ValidationError(issuesFromDecodeErrors(request.left));
+  return request.right;
 };
 
 /** Countries the (simulated) carrier does not serve, from the stage's settings. */
