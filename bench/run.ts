@@ -20,6 +20,7 @@ import { readHistories, transitionSummary } from './histories';
 import { benchMessaging } from './messaging';
 import { benchStreaming } from './streaming';
 import { benchConsumerFunction } from './streaming-function';
+import { analyticsRows, benchAnalytics } from './analytics';
 import { benchOrders } from './orders';
 import { callsSince, perOrder, readCostOf, type PerOrder } from './per-order';
 import { benchSaga } from './saga';
@@ -92,6 +93,16 @@ async function main(): Promise<void> {
     });
     return { fixed, stepUp };
   };
+  if (values.only === 'analytics') {
+    try {
+      const analytics = await benchAnalytics({ ...stack, log });
+      printRows(analyticsRows(analytics));
+      writeResults('analytics.json', { at: new Date().toISOString(), stack: stack.description, analytics });
+    } finally {
+      await stack.own?.stop();
+    }
+    return;
+  }
   if (values.only === 'sustained') {
     try {
       const { fixed, stepUp } = await runSustained();
@@ -153,6 +164,8 @@ async function main(): Promise<void> {
       broker: await benchStreaming(stack.kafkaBootstrap),
       consumerFunction: await benchConsumerFunction(stack.kafkaBootstrap),
     };
+    log('analytics consumer');
+    const analytics = await benchAnalytics({ ...stack, log });
 
     const sagaSuite = perOrder({
       counts: sagaCounts.counts,
@@ -177,6 +190,7 @@ async function main(): Promise<void> {
       orders: withoutIds(orders),
       messaging,
       streaming,
+      analytics,
       readCostPerGet: readCost,
       countsSettled: { saga: sagaCounts.quiet, burst: burstCounts.quiet },
       perOrder: { sagaSuite, burstCancelled: { ...burst, transitions: burstTransitions } },
@@ -200,7 +214,17 @@ async function main(): Promise<void> {
   log('packaging the functions to measure their bundles');
   const bundles = await benchBundles();
 
-  const { floor, saga, sustained, orders, messaging, streaming, perOrder: counted, floorOrders } = measured;
+  const {
+    floor,
+    saga,
+    sustained,
+    orders,
+    messaging,
+    streaming,
+    analytics,
+    perOrder: counted,
+    floorOrders,
+  } = measured;
   const results = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -290,6 +314,7 @@ async function main(): Promise<void> {
       'Kafka produce → msk event source → function',
       `${streaming.consumerFunction.throughFunctionPerSecond} records/s [${mark(streaming.consumerFunction.throughFunctionPerSecond >= streaming.consumerFunction.goals.throughFunctionPerSecond)}], latency p50 ${streaming.consumerFunction.latencyMs.p50} ms, p99 ${streaming.consumerFunction.latencyMs.p99} ms [${mark(streaming.consumerFunction.latencyMs.p99 <= streaming.consumerFunction.goals.latencyP99Ms)}]`,
     ],
+    ...analyticsRows(analytics),
     [
       'cost per million orders',
       `$${measured.costPerMillionOrdersUsd.sagaSuite.total} (saga suite), $${measured.costPerMillionOrdersUsd.burstCancelled.total} (burst, cancelled); see docs/cost.md`,

@@ -1,0 +1,253 @@
+/**
+ * The analytics consumer under load: order event envelopes produced straight onto the stack's order-events
+ * topic (as publishOrderStream writes them) and counted by the real analyzeOrderEvents function through
+ * the runtime's MSK event source and DynamoDB. A record counts as visible in the aggregates once the
+ * consumer group has committed past it: the event source commits only after the function's transaction
+ * (buckets and cursor together) has succeeded.
+ *
+ *   npm run bench -- --only analytics
+ */
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { orderStreamRecord } from '../src/adapters/kafka/order-stream-producer';
+import { toEnvelopes, type OrderEvent, type OrderEventEnvelope } from '../src/domain/orders';
+import { apiFetch } from './api-fetch';
+import { BenchError } from './errors';
+import { percentiles, round } from './stats';
+
+export interface AnalyticsFigures {
+  readonly events: number;
+  /** From the first send until the analytics group has committed every record. */
+  readonly throughConsumerPerSecond: number;
+  readonly visibleLatencyMs: { p50: number; p99: number; samples: number; ratePerSecond: number };
+  /** The bench's orders as GET /analytics/metrics counts them, against how many it produced. */
+  readonly counted: { readonly produced: number; readonly counted: number };
+  readonly goals: { readonly throughConsumerPerSecond: number; readonly visibleLatencyP99Ms: number };
+}
+
+interface Options {
+  readonly kafkaBootstrap: string;
+  readonly httpUrl: string;
+  readonly stage: string;
+  /** Events in the throughput run (half OrderPlaced, half OrderConfirmed). */
+  readonly events?: number;
+  readonly latencyRate?: number;
+  readonly latencySeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+const GROUP_OF = (stage: string) => `orderflow-${stage}-analytics`;
+const TOPIC_OF = (stage: string) => `orderflow.${stage}.order-events`;
+const SEND_BATCH = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let sequence = 0;
+const envelope = (orderId: string, event: OrderEvent, version: number): OrderEventEnvelope => {
+  const [only] = toEnvelopes([event], {
+    orderId,
+    currentVersion: version - 1,
+    occurredAt: new Date().toISOString(),
+    correlationId: `bench-${orderId}`,
+    causationId: `bench-${orderId}`,
+    newEventId: () => `bench-evt-${process.pid}-${(sequence += 1)}`,
+  });
+  if (!only) throw new BenchError('toEnvelopes returned nothing');
+  return only;
+};
+
+const placed = (orderId: string, sku: string): OrderEventEnvelope =>
+  envelope(
+    orderId,
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId,
+        customerId: `bench-${orderId}`,
+        items: [{ sku, quantity: 1, unitPrice: 2500 }],
+        currency: 'EUR',
+        total: 2500,
+        shippingAddress: { line1: '1 Bench St', city: 'Springfield', postalCode: '12345', country: 'US' },
+        placedAt: new Date().toISOString(),
+        paymentMethod: { reference: 'pm1.bench' },
+      },
+    },
+    1,
+  );
+
+const confirmed = (orderId: string): OrderEventEnvelope =>
+  envelope(orderId, { type: 'OrderConfirmed', data: { orderId, confirmedAt: new Date().toISOString() } }, 8);
+
+const toMessage = (value: OrderEventEnvelope) => {
+  const record = orderStreamRecord(value);
+  return { key: record.key, value: record.value, headers: record.headers };
+};
+
+/** Committed offset of the group per partition (-1 when nothing is committed). */
+async function committedOffsets(kafka: Kafka, stage: string): Promise<Map<number, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [topic] = await admin.fetchOffsets({ groupId: GROUP_OF(stage), topics: [TOPIC_OF(stage)] });
+    return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function endOffsets(kafka: Kafka, stage: string): Promise<Map<number, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(TOPIC_OF(stage));
+    return new Map(ends.map((end) => [end.partition, Number(end.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitUntilCommitted(
+  kafka: Kafka,
+  stage: string,
+  ends: Map<number, number>,
+  limitMs: number,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const committed = await committedOffsets(kafka, stage);
+    if ([...ends].every(([partition, end]) => end === 0 || (committed.get(partition) ?? -1) >= end)) return;
+    if (Date.now() > deadline)
+      throw new BenchError(`the analytics group had not caught up after ${limitMs} ms`);
+    await sleep(50);
+  }
+}
+
+/** How many units of `sku` the 1-minute views since `from` hold (the bench's orders are 1 unit each). */
+async function countedUnits(httpUrl: string, sku: string, from: Date): Promise<number> {
+  const to = new Date(Date.now() + 120_000).toISOString();
+  const response = await apiFetch(
+    `${httpUrl}/analytics/metrics?window=1m&from=${from.toISOString()}&to=${to}`,
+  );
+  if (response.status !== 200) throw new BenchError(`GET /analytics/metrics answered ${response.status}`);
+  const body = (await response.json()) as { views: { topSkus: { sku: string; quantity: number }[] }[] };
+  return body.views
+    .flatMap((view) => view.topSkus)
+    .filter((top) => top.sku === sku)
+    .reduce((sum, top) => sum + top.quantity, 0);
+}
+
+async function sendAll(producer: Producer, topic: string, values: readonly OrderEventEnvelope[]) {
+  for (let start = 0; start < values.length; start += SEND_BATCH) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: values.slice(start, start + SEND_BATCH).map(toMessage),
+    });
+  }
+}
+
+/** Produce → committed by the consumer, one record at a time at a fixed rate. */
+async function visibleLatency(
+  kafka: Kafka,
+  producer: Producer,
+  stage: string,
+  sku: string,
+  rate: number,
+  seconds: number,
+): Promise<number[]> {
+  const sent: { partition: number; offset: number; at: number }[] = [];
+  const latencies: number[] = [];
+  let sending = true;
+  const watcher = (async () => {
+    while (sending || sent.length > 0) {
+      const committed = await committedOffsets(kafka, stage);
+      const now = Date.now();
+      for (let i = sent.length - 1; i >= 0; i -= 1) {
+        const record = sent[i] as (typeof sent)[number];
+        if ((committed.get(record.partition) ?? -1) > record.offset) {
+          latencies.push(now - record.at);
+          sent.splice(i, 1);
+        }
+      }
+      await sleep(20);
+    }
+  })();
+  const started = Date.now();
+  const total = rate * seconds;
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / rate;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const at = Date.now();
+    const [meta] = await producer.send({
+      topic: TOPIC_OF(stage),
+      acks: -1,
+      messages: [toMessage(placed(`bench-lat-${process.pid}-${i}`, sku))],
+    });
+    if (meta) sent.push({ partition: meta.partition, offset: Number(meta.baseOffset), at });
+  }
+  sending = false;
+  const limit = Date.now() + 120_000;
+  while (sent.length > 0 && Date.now() < limit) await sleep(50);
+  if (sent.length > 0) throw new BenchError(`${sent.length} records were never committed by the consumer`);
+  await watcher;
+  return latencies;
+}
+
+export async function benchAnalytics(options: Options): Promise<AnalyticsFigures> {
+  const log = options.log ?? (() => undefined);
+  const events = options.events ?? 20_000;
+  const rate = options.latencyRate ?? 200;
+  const seconds = options.latencySeconds ?? 10;
+  const kafka = new Kafka({
+    clientId: 'bench-analytics',
+    brokers: [options.kafkaBootstrap],
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const sku = `BENCH-AN-${Date.now().toString(36)}`.toUpperCase();
+  const from = new Date(Date.now() - 60_000);
+  try {
+    const orders = Math.floor(events / 2);
+    const values: OrderEventEnvelope[] = [];
+    for (let i = 0; i < orders; i += 1) {
+      const orderId = `bench-an-${process.pid}-${i}`;
+      values.push(placed(orderId, sku), confirmed(orderId));
+    }
+    log(`analytics: ${values.length} events onto ${TOPIC_OF(options.stage)}`);
+    const started = Date.now();
+    await sendAll(producer, TOPIC_OF(options.stage), values);
+    await waitUntilCommitted(kafka, options.stage, await endOffsets(kafka, options.stage), 600_000);
+    const elapsed = Date.now() - started;
+    log(`analytics: visibility at ${rate} events/s for ${seconds} s`);
+    const latencies = await visibleLatency(kafka, producer, options.stage, sku, rate, seconds);
+    const { p50, p99 } = percentiles(latencies);
+    return {
+      events: values.length,
+      throughConsumerPerSecond: round((values.length / elapsed) * 1000),
+      visibleLatencyMs: { p50: round(p50), p99: round(p99), samples: latencies.length, ratePerSecond: rate },
+      counted: {
+        produced: orders + latencies.length,
+        counted: await countedUnits(options.httpUrl, sku, from),
+      },
+      goals: { throughConsumerPerSecond: 5000, visibleLatencyP99Ms: 1000 },
+    };
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const mark = (met: boolean): string => (met ? 'ok' : 'OVER GOAL');
+
+export const analyticsRows = (figures: AnalyticsFigures): [string, string][] => [
+  [
+    'analytics consumer (analyzeOrderEvents)',
+    `${figures.throughConsumerPerSecond} events/s over ${figures.events} [${mark(figures.throughConsumerPerSecond >= figures.goals.throughConsumerPerSecond)}]`,
+  ],
+  [
+    'event → aggregate visible',
+    `p50 ${figures.visibleLatencyMs.p50} ms, p99 ${figures.visibleLatencyMs.p99} ms at ${figures.visibleLatencyMs.ratePerSecond} events/s [${mark(figures.visibleLatencyMs.p99 <= figures.goals.visibleLatencyP99Ms)}]`,
+  ],
+  [
+    'analytics counted exactly',
+    `${figures.counted.counted} of ${figures.counted.produced} orders [${figures.counted.counted === figures.counted.produced ? 'exact' : 'MISMATCH'}]`,
+  ],
+];
