@@ -2,7 +2,7 @@ import { startStack, type RunningStack } from '../../src/local/stack';
 import { compileTemplate } from '../../src/local/template';
 import { stackConfigOnFreePorts } from '../../src/local/free-ports';
 import { DEFAULT_CATALOGUE, setStock } from './api';
-import { CI_PACKAGE_DIR, STACK_ENV } from './paths';
+import { CI_PACKAGE_DIR, STACK_ENV, TEST_SCHEDULE_TIME_SCALE } from './paths';
 
 declare global {
   var __ORDERFLOW_STACK__: RunningStack | undefined;
@@ -16,7 +16,10 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   await compileTemplate('ci', CI_PACKAGE_DIR);
-  const stack = await startStack(await stackConfigOnFreePorts());
+  const stack = await startStack({
+    ...(await stackConfigOnFreePorts()),
+    scheduleTimeScale: TEST_SCHEDULE_TIME_SCALE,
+  });
   globalThis.__ORDERFLOW_STACK__ = stack;
   process.env[STACK_ENV.http] = stack.httpUrl;
   process.env[STACK_ENV.aws] = stack.awsUrl;

@@ -12,3 +12,9 @@ export const STACK_ENV = {
   payments: 'ORDERFLOW_TEST_PAYMENTS_URL',
   kafka: 'ORDERFLOW_TEST_KAFKA_BOOTSTRAP',
 } as const;
+
+/**
+ * The shared test stack runs EventBridge schedule rules this many times faster than real time: a minute of
+ * schedule time is a second, so `rate(1 minute)` ticks every second and tests never wait minutes.
+ */
+export const TEST_SCHEDULE_TIME_SCALE = 60;

@@ -22,6 +22,11 @@ export interface StackConfig {
    * default (minutes, for a person). Tests set seconds.
    */
   readonly reviewTimeoutSeconds?: number;
+  /**
+   * How many times faster than real time EventBridge schedule rules run (default 1, what `npm start` uses).
+   * Set only by test stacks, so that `rate(1 minute)` ticks every second; never read from the environment.
+   */
+  readonly scheduleTimeScale?: number;
 }
 
 export class ConfigError extends Error {

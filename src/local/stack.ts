@@ -96,7 +96,14 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
     const sqs = new SqsService({ region: config.region });
     const dispatcher = new TargetDispatcher(endpoint.requests);
     const faults = new FaultRegistry();
-    const eventBridge = new EventBridgeService({ region: config.region, dispatcher, faults });
+    // Schedule rules start firing once every target service is wired (startSchedules below).
+    const eventBridge = new EventBridgeService({
+      region: config.region,
+      dispatcher,
+      faults,
+      scheduleTimeScale: config.scheduleTimeScale,
+      deferSchedules: true,
+    });
     const sns = new SnsService({ region: config.region, dispatcher });
     // Event sources, rule targets, subscriptions and state machine tasks invoke the deployed bundles,
     // kept warm; the offline HTTP API (src/local/http-api) serves the HTTP routes through them too.
@@ -241,6 +248,8 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       ]);
     });
     await Promise.all(kafkaSources.map((source) => source.start()));
+    // Timers are unref'd and stop with the endpoint (EventBridgeService.close), so a stopped stack stays stopped.
+    eventBridge.startSchedules();
 
     return {
       config: { ...config, awsPort, kafkaPort },

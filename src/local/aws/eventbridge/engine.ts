@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveryFaults } from '../../faults';
 import { matchesEventPattern } from '../../matching/event-pattern';
 import { LOCAL_ACCOUNT_ID } from '../../template-arns';
@@ -13,8 +14,10 @@ import {
   type RetryDelay,
 } from '../shared/pending';
 import { applyInputTransformer, evaluateJsonPath } from './input-transform';
+import { RuleScheduler } from './scheduler';
 import {
   EventBridgeArns,
+  eventTime,
   type Archive,
   type EventBus,
   type EventEnvelope,
@@ -58,6 +61,13 @@ export interface EventBridgeServiceOptions {
   readonly retryDelay?: RetryDelay;
   /** Injected faults: deliveries to targets delayed or duplicated. */
   readonly faults?: DeliveryFaults;
+  /**
+   * Schedule rules run this many times faster than real time (default 1: `rate(1 minute)` fires every
+   * minute). Test stacks set it so a minute-long schedule ticks every second.
+   */
+  readonly scheduleTimeScale?: number;
+  /** When true, schedule rules fire only once `startSchedules()` is called (the stack: when every target is wired). */
+  readonly deferSchedules?: boolean;
 }
 
 const logFailure = (failure: EventDeliveryFailure): void => {
@@ -98,6 +108,7 @@ export class EventBridgeEngine {
   private readonly onDeliveryFailure: (failure: EventDeliveryFailure) => void;
   private readonly retryDelay: RetryDelay;
   private readonly faults: DeliveryFaults | undefined;
+  readonly scheduler: RuleScheduler;
 
   constructor(options: EventBridgeServiceOptions) {
     this.region = options.region;
@@ -112,6 +123,43 @@ export class EventBridgeEngine {
       process.stderr.write(`orderflow events: delivery crashed: ${errorMessageOf(error)}\n`),
     );
     this.createBus('default');
+    this.scheduler = new RuleScheduler({
+      clock: this.clock,
+      timeScale: options.scheduleTimeScale ?? 1,
+      fire: (rule, dueAt) => this.fireScheduledRule(rule, dueAt),
+      isLive: (rule) =>
+        this.buses.get(rule.busName)?.rules.get(rule.name) === rule && rule.state !== 'DISABLED',
+    });
+    if (options.deferSchedules !== true) this.startSchedules();
+  }
+
+  /** Starts firing the schedule rules, those already put and those put from now on. */
+  startSchedules(): void {
+    this.scheduler.start([...this.buses.values()].flatMap((bus) => [...bus.rules.values()]));
+  }
+
+  /**
+   * One tick of a schedule rule: the event EventBridge sends for it (`aws.events`, `Scheduled Event`, the
+   * rule's ARN as its resource, `time` the tick's due time) goes straight to the rule's targets; it is not
+   * put on the bus, so no other rule or archive sees it.
+   */
+  fireScheduledRule(rule: Rule, dueAt: number): EventEnvelope {
+    const event: EventEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.accountId,
+      time: eventTime(dueAt),
+      region: this.region,
+      resources: [rule.arn],
+      detail: {},
+    };
+    const receivedAt = this.clock();
+    for (const target of rule.targets.values()) {
+      this.pending.run(() => this.deliver(rule, target, event, receivedAt));
+    }
+    return event;
   }
 
   /** An archive by name, with events past its retention dropped; ResourceNotFoundException otherwise. */

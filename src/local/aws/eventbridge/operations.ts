@@ -18,6 +18,7 @@ import {
 import { errorMessageOf } from '../shared/pending';
 import { notFound, type EventBridgeEngine } from './engine';
 import { busNameOf, type Archive, type EventBus, type Replay, type Rule, type RuleState } from './model';
+import { InvalidScheduleExpressionError, parseScheduleExpression } from './schedule-expression';
 import { buildEnvelope, checkEntries, checkEntry, isAccepted, type EntryResult } from './put-events';
 import { MAX_TARGETS_PER_RULE, normalizeTarget, tooManyTargets } from './rule-targets';
 
@@ -87,6 +88,7 @@ export const putRule = (engine: EventBridgeEngine, input: JsonObject): { RuleArn
   if (scheduleExpression !== undefined && bus.name !== 'default') {
     throw validationError('ScheduleExpression is supported only on the default event bus.');
   }
+  if (scheduleExpression !== undefined) checkScheduleExpression(scheduleExpression);
   const pattern = eventPattern === undefined ? undefined : parsePattern(eventPattern);
   const state = optionalString(input, 'State') ?? 'ENABLED';
   if (!RULE_STATES.has(state)) {
@@ -109,8 +111,21 @@ export const putRule = (engine: EventBridgeEngine, input: JsonObject): { RuleArn
   rule.description = optionalString(input, 'Description');
   rule.roleArn = optionalString(input, 'RoleArn');
   bus.rules.set(name, rule);
+  engine.scheduler.sync(rule);
   return { RuleArn: rule.arn };
 };
+
+/** PutRule's answer for any expression that is not a valid rate(...) or cron(...). */
+function checkScheduleExpression(expression: string): void {
+  try {
+    parseScheduleExpression(expression);
+  } catch (error) {
+    if (error instanceof InvalidScheduleExpressionError) {
+      throw validationError('Parameter ScheduleExpression is not valid.');
+    }
+    throw error;
+  }
+}
 
 const ruleOf = (engine: EventBridgeEngine, input: JsonObject, key: 'Name' | 'Rule'): Rule => {
   const name = requiredString(input, key);
@@ -145,10 +160,13 @@ const deleteRule = (engine: EventBridgeEngine, input: JsonObject): void => {
   if (!rule) return;
   if (rule.targets.size > 0) throw validationError("Rule can't be deleted since it has targets.");
   bus.rules.delete(name);
+  engine.scheduler.forget(rule);
 };
 
 const setRuleState = (engine: EventBridgeEngine, input: JsonObject, state: RuleState): void => {
-  ruleOf(engine, input, 'Name').state = state;
+  const rule = ruleOf(engine, input, 'Name');
+  rule.state = state;
+  engine.scheduler.sync(rule);
 };
 
 const listRules = (engine: EventBridgeEngine, input: JsonObject) => {

@@ -78,9 +78,15 @@ export class EventBridgeService implements LocalAwsService {
     return this.engine.pending.whenIdle();
   }
 
-  /** Cancels pending retries and waits for in-flight deliveries. */
+  /** Stops the schedule rules, cancels pending retries and waits for in-flight deliveries. */
   async close(): Promise<void> {
+    this.engine.scheduler.stop();
     await this.engine.pending.close();
+  }
+
+  /** Starts firing schedule rules, when the service was made with `deferSchedules`. */
+  startSchedules(): void {
+    this.engine.startSchedules();
   }
 
   // ---- in-process API --------------------------------------------------------------------------
