@@ -118,7 +118,6 @@ const line = (label: string, stroke: string, unit = ''): uPlot.Series => ({
   label,
   stroke,
   width: 2,
-  points: { show: true, size: 4 },
   value: (_u, v) => (v === null || v === undefined ? '–' : `${Number(v.toFixed(2))}${unit}`),
 });
 
@@ -196,11 +195,7 @@ export async function analyticsPage(ctx: PageContext): Promise<void> {
       () => [0, 100],
     ),
     revenue: new Chart(host('revenue'), { label: 'major units' }),
-    saga: new Chart(host('saga'), {
-      label: 'ms',
-      size: 60,
-      values: (_u, ticks) => ticks.map((t) => `${t} ms`),
-    }),
+    saga: new Chart(host('saga'), { label: 'ms', size: 60 }),
   };
   const resizing = new ResizeObserver(() => {
     if (!ctx.current()) {
@@ -227,7 +222,11 @@ export async function analyticsPage(ctx: PageContext): Promise<void> {
       if (!ctx.current()) return;
       const totals = rangeTotals((minutes ?? chosen).views);
       const data = chartData(chosen.views);
-      const xRange: [number, number] = [Date.parse(chosen.from) / 1000, Date.parse(chosen.to) / 1000];
+      // The current minute's view ends after `to` (it is still filling): the x axis reaches it.
+      const xRange: [number, number] = [
+        Date.parse(chosen.from) / 1000,
+        Math.max(Date.parse(chosen.to) / 1000, ...data.orders[0]),
+      ];
       mount(byId('analytics-summary') as HTMLElement, summaryHtml(totals, chosen.from, chosen.to));
       charts.orders.draw(
         [
