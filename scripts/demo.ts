@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a narrated run of the whole system against a running `npm start`, for a
  * presentation. It stocks a few SKUs, places one order of each kind, prints each outcome with a link
- * to the order's page in the ops console, shows a DLQ redrive, and ends with a summary table. It
+ * to the order's page in the ops console, shows a DLQ redrive, then what analytics counted (the last
+ * minutes' metrics and any alerts, with a link to the console's Analytics page), and ends with a summary table. It
  * exits non-zero when an outcome is not the one the system promises, so it doubles as a smoke test.
  *
  *   npm start                 # in one terminal
@@ -92,6 +93,116 @@ async function place(sku: string, quantity: number, paymentToken: string): Promi
   if (status !== 202 || !body.orderId)
     throw new DemoError(`POST /orders answered ${status}: ${JSON.stringify(body)}`);
   return body.orderId;
+}
+
+interface MetricsView {
+  readonly end: string;
+  readonly placed: number;
+  readonly confirmed: number;
+  readonly cancelled: { readonly total: number; readonly byReason: Record<string, number> };
+}
+
+interface Alert {
+  readonly severity: string;
+  readonly ruleId: string;
+  readonly subject: string;
+  readonly summary: string;
+  readonly raisedAt: string;
+  readonly clearedAt: string | null;
+}
+
+const ANALYTICS_MINUTES = 15;
+
+/** The 1-minute (tumbling) views ending after `from`: summing them counts each event once. */
+async function minuteViews(from: number): Promise<MetricsView[]> {
+  const query = new URLSearchParams({
+    window: '1m',
+    from: new Date(from).toISOString(),
+    to: new Date().toISOString(),
+  });
+  const { status, body } = await call<{ views: MetricsView[] }>(
+    'GET',
+    `/analytics/metrics?${query}`,
+    operator,
+  );
+  if (status !== 200)
+    throw new DemoError(`GET /analytics/metrics answered ${status}: ${JSON.stringify(body)}`);
+  return body.views;
+}
+
+const totalsOf = (views: readonly MetricsView[]) => {
+  const byReason: Record<string, number> = {};
+  for (const view of views) {
+    for (const [reason, n] of Object.entries(view.cancelled.byReason))
+      byReason[reason] = (byReason[reason] ?? 0) + n;
+  }
+  const sum = (read: (view: MetricsView) => number) => views.reduce((total, view) => total + read(view), 0);
+  return {
+    placed: sum((v) => v.placed),
+    confirmed: sum((v) => v.confirmed),
+    cancelled: sum((v) => v.cancelled.total),
+    byReason,
+  };
+};
+
+const conversionOf = (t: { placed: number; confirmed: number }) =>
+  t.placed === 0 ? '–' : `${((100 * t.confirmed) / t.placed).toFixed(1)} %`;
+
+/**
+ * What analytics made of the demo: it waits until the demo's own orders are counted (the consumer
+ * reads the order-events topic a moment behind), prints the last minutes' metrics and any alerts.
+ */
+async function analytics(
+  startedAt: number,
+  expected: { confirmed: number; cancelled: number },
+): Promise<string> {
+  const placed = expected.confirmed + expected.cancelled;
+  let counted = 'counted';
+  try {
+    await until(
+      "the demo's orders in GET /analytics/metrics",
+      async () => totalsOf(await minuteViews(startedAt)),
+      (t) => t.placed >= placed && t.confirmed >= expected.confirmed && t.cancelled >= expected.cancelled,
+    );
+  } catch (error) {
+    counted = `not counted: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const views = await minuteViews(Date.now() - ANALYTICS_MINUTES * 60_000);
+  const totals = totalsOf(views);
+  const reasons = Object.entries(totals.byReason)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  say(`  last ${ANALYTICS_MINUTES} min (GET /analytics/metrics, 1-minute windows):`);
+  say(
+    `  ${totals.placed} placed, ${totals.confirmed} confirmed, ${totals.cancelled} cancelled${reasons ? ` (${reasons})` : ''}, conversion ${conversionOf(totals)}`,
+  );
+  for (const view of views.filter((v) => v.placed + v.confirmed + v.cancelled.total > 0)) {
+    const minute = new Date(Date.parse(view.end) - 60_000).toISOString().slice(11, 16);
+    say(
+      `    ${minute} UTC  placed ${view.placed}  confirmed ${view.confirmed}  cancelled ${view.cancelled.total}  conversion ${conversionOf(view)}`,
+    );
+  }
+  const since = new Date(Date.now() - ANALYTICS_MINUTES * 60_000).toISOString();
+  const alerts = await call<{ alerts: Alert[] }>(
+    'GET',
+    `/analytics/alerts?${new URLSearchParams({ status: 'all', since, limit: '20' })}`,
+    operator,
+  );
+  if (alerts.status === 404)
+    say('  alerts: not available on this stack (GET /analytics/alerts answered 404)');
+  else if (alerts.status !== 200) say(`  alerts: GET /analytics/alerts answered ${alerts.status}`);
+  else if (alerts.body.alerts.length === 0) say(`  alerts: none raised in the last ${ANALYTICS_MINUTES} min`);
+  else {
+    say(`  alerts raised in the last ${ANALYTICS_MINUTES} min (newest first):`);
+    for (const a of alerts.body.alerts) {
+      say(
+        `    [${a.severity}] ${a.ruleId} ${a.subject}: ${a.summary} (raised ${a.raisedAt}, ${a.clearedAt ? `cleared ${a.clearedAt}` : 'open'})`,
+      );
+    }
+  }
+  say(`  charts and alerts: ${consoleUrl}#/analytics`);
+  return counted;
 }
 
 interface Story {
@@ -211,6 +322,7 @@ async function redrive(orderId: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const startedAt = Date.now();
   const health = await fetch(`${httpUrl}/health`).catch(() => undefined);
   if (!health?.ok)
     throw new DemoError(`nothing answers at ${httpUrl}: start the system with \`npm start\` first`);
@@ -251,11 +363,17 @@ async function main(): Promise<void> {
   const redriven = confirmed ? await redrive(confirmed.orderId) : 'skipped (no confirmed order)';
   say(`✔ redrive: ${redriven}`);
   say();
-  say('Analytics alerts: not built yet (see docs/roadmap.md).');
+  say('What analytics counted:');
+  const counted = await analytics(startedAt, {
+    confirmed: results.filter((r) => r.final === 'CONFIRMED').length,
+    cancelled: results.filter((r) => r.final.startsWith('CANCELLED')).length,
+  });
+  say(`${counted === 'counted' ? '✔' : '✘'} analytics: the demo's ${results.length} orders ${counted}`);
   say();
   const rows = [
     ...results.map((r) => [r.ok ? 'ok' : 'WRONG', r.title, r.final, r.orderId]),
     [redriven === 'notification recorded' ? 'ok' : 'WRONG', 'DLQ redrive', redriven, ''],
+    [counted === 'counted' ? 'ok' : 'WRONG', "analytics counts the demo's orders", counted, ''],
   ];
   const headers = ['', 'story', 'outcome', 'order'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulid';
 import { issueDevToken } from '../../../src/local/auth/dev-token';
-import { api, eventually, uniqueCustomer } from '../../support/api';
+import { api, eventually, placeOrder, setStock, uniqueCustomer, validOrder } from '../../support/api';
 import { openBrowser, screenshot, type TestBrowser } from '../../support/browser';
 import { notificationsOf, sqsClient } from '../../support/messaging';
 import { orderReaches, placeSagaOrder, stockedSku } from '../../support/saga';
@@ -28,6 +28,21 @@ const SEEN = { timeout: 60_000 };
 const LARGE = 150_000;
 
 let browser: TestBrowser;
+
+interface MetricsBody {
+  readonly views: readonly { readonly placed: number }[];
+}
+
+/** Orders placed in [from, to] as the API counts them: the sum of the 1-minute (tumbling) views. */
+async function placedBetween(from: string, to: string): Promise<number> {
+  const { status, body } = await api<MetricsBody>(
+    'GET',
+    `/analytics/metrics?${new URLSearchParams({ window: '1m', from, to })}`,
+  );
+  expect(status).toBe(200);
+  return body.views.reduce((sum, view) => sum + view.placed, 0);
+}
+
 const consoleUrl = (hash = '') => `${stackUrls().http}/console${hash}`;
 
 beforeAll(async () => {
@@ -185,4 +200,92 @@ describe('the ops console', () => {
     const path = await screenshot(page, 'console-redriven-notification');
     expect(existsSync(path)).toBe(true);
   }, 120_000);
+
+  it('charts orders placed through the API on the Analytics page, and lists the alerts or says there are none to list', async () => {
+    const { page } = browser;
+    const sku = `SKU-CON${Date.now().toString(36).toUpperCase()}`;
+    await setStock(sku, { available: 1000, unitPrice: 700, currency: 'EUR' });
+    const sixHours = () => ({
+      from: new Date(Date.now() - 6 * 3600_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    const window = sixHours();
+    const before = await placedBetween(window.from, window.to);
+    for (let i = 0; i < 3; i += 1) {
+      await placeOrder(validOrder({ items: [{ sku, quantity: 20, unitPrice: 700 }] }));
+    }
+
+    await page.goto(consoleUrl());
+    await page.evaluate(
+      (token) => localStorage.setItem('orderflow-console-token', token),
+      issueDevToken({ role: 'admin', subject: 'console-operator' }),
+    );
+    await page.goto(consoleUrl('#/analytics?window=5m&range=6h'));
+    await page.locator('header nav a.active', { hasText: 'Analytics' }).waitFor(SEEN);
+    // The page refreshes every 5 s: it shows the three orders once the consumer has counted them.
+    await page.waitForFunction(
+      (least) =>
+        Number(
+          document.querySelector('#analytics-summary [data-placed]')?.getAttribute('data-placed') ?? -1,
+        ) >= least,
+      before + 3,
+      { timeout: 120_000, polling: 500 },
+    );
+    await page.locator(`table.top-skus tr[data-sku="${sku}"] td.num`, { hasText: /^60$/ }).waitFor(SEEN);
+    // The range's count is the API's for the same range, as text and as the data attribute.
+    const shown = await eventually(
+      async () => {
+        const onPage = await page.locator('#analytics-summary [data-placed]').evaluate((dl) => ({
+          placed: Number(dl.getAttribute('data-placed')),
+          text: dl.querySelector('#placed-in-range')?.textContent,
+          from: dl.getAttribute('data-from') ?? '',
+          to: dl.getAttribute('data-to') ?? '',
+        }));
+        return { ...onPage, api: await placedBetween(onPage.from, onPage.to) };
+      },
+      (r) => r.placed === r.api,
+      60_000,
+    );
+    expect(shown.text).toBe(String(shown.placed));
+    expect(shown.placed).toBeGreaterThanOrEqual(before + 3);
+    expect(await page.locator('#analytics-summary').textContent()).toContain('orders placed in range');
+    // Four charts, drawn by uPlot, and the 5-minute window the location asked for.
+    expect(await page.locator('#analytics-charts .uplot canvas').count()).toBe(4);
+    expect(await page.locator('#analytics-window').inputValue()).toBe('5m');
+    expect(await page.locator('#chart-orders-caption').textContent()).toContain('per 5m window');
+
+    // Alerts: the list when the stack has GET /analytics/alerts, the notice when it answers 404.
+    const alerts = await api<{ alerts: { alertId: string }[] }>(
+      'GET',
+      '/analytics/alerts?status=open&limit=50',
+    );
+    const section = page.locator('#analytics-alerts [data-alerts]');
+    await section.waitFor(SEEN);
+    if (alerts.status === 404) {
+      expect(await section.getAttribute('data-alerts')).toBe('unavailable');
+      expect(await section.textContent()).toContain('Alerts are not available on this stack.');
+    } else {
+      // The page lists every open alert (and those cleared in the range), its open ones highlighted.
+      expect(alerts.status).toBe(200);
+      const seen = await eventually(
+        async () => {
+          const open = await api<{ alerts: { alertId: string }[] }>(
+            'GET',
+            '/analytics/alerts?status=open&limit=50',
+          );
+          const rows = await page
+            .locator('table.alerts tr.open[data-alert-id]')
+            .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-alert-id')).sort());
+          return { api: open.body.alerts.map((a) => a.alertId).sort(), rows };
+        },
+        (r) => JSON.stringify(r.api) === JSON.stringify(r.rows),
+        60_000,
+      );
+      expect(seen.rows).toEqual(seen.api);
+      expect(await section.first().getAttribute('data-alerts')).not.toBe('unavailable');
+    }
+
+    const path = await screenshot(page, 'console-analytics');
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+  }, 240_000);
 });

@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 import './style.css';
 import { api, ApiError, claimsOf, orderPath, session } from './api';
+import { analyticsPage } from './analytics-page';
 import { aws, scanAll, stack, tableName } from './aws';
 import { layout, renderGraph, stepsFromHistory, type AslDefinition, type HistoryEvent } from './graph';
 import { byId, html, money, mount, pretty, time, type SafeHtml } from './html';
@@ -41,7 +42,9 @@ function shell(active: string, body: SafeHtml): SafeHtml {
     html`<a href="#/${hash}" class="${active === hash ? 'active' : ''}" data-nav="${hash}">${label}</a>`;
   return html`<header>
       <h1>orderflow <span class="stage">${stack.stage}</span></h1>
-      <nav>${tab('orders', 'Orders')}${tab('reviews', 'Reviews')}${tab('queues', 'Queues')}</nav>
+      <nav>
+        ${tab('orders', 'Orders')}${tab('reviews', 'Reviews')}${tab('queues', 'Queues')}${tab('analytics', 'Analytics')}
+      </nav>
       <div class="who">
         ${claims?.sub ? html`signed in as <b>${claims.sub}</b>` : 'local operator'}
         <button type="button" id="sign-out">Sign out</button>
@@ -725,6 +728,8 @@ async function route(): Promise<void> {
   if (path[0] === 'orders' && path[1]) return orderPage(token, decodeURIComponent(path[1]));
   if (path[0] === 'reviews') return reviewsPage(token);
   if (path[0] === 'queues') return queuesPage(token);
+  if (path[0] === 'analytics')
+    return analyticsPage({ root, shell, wireShell, current: () => token === generation, errorText });
   return ordersPage(token);
 }
 
