@@ -14,7 +14,7 @@ import {
   OrderLine,
   PaymentMethodRef,
   ShippingAddress,
-  SkuQuantity,
+  StockChange,
 } from '../../src/domain/orders';
 import { type ExampleHints, exampleOf } from './examples';
 import {
@@ -37,7 +37,8 @@ export const REGENERATE_COMMAND = 'npm run docs:events';
 /** One line per event: what the fact means. The domain carries no descriptions. */
 export const EVENT_MEANINGS: Readonly<Record<OrderEventType, string>> = {
   OrderPlaced: 'A customer placed an order; the saga starts reserving stock.',
-  InventoryReserved: 'Inventory holds stock for every line of the order.',
+  InventoryReserved:
+    "Inventory holds stock for every line of the order; a line's `available` is the SKU's available stock read just after (absent from older events).",
   InventoryReservationFailed: 'Inventory could not hold stock for some SKUs; the order will be cancelled.',
   PaymentAuthorized: "The order total is held on the customer's payment method.",
   PaymentDeclined: 'The payment provider refused to authorize the order total; the order will be cancelled.',
@@ -48,7 +49,8 @@ export const EVENT_MEANINGS: Readonly<Record<OrderEventType, string>> = {
   OrderConfirmed: 'The order is complete (paid and scheduled for shipping); nothing is recorded after it.',
   PaymentRefunded:
     'Money held or charged for the order was returned (a refund, or the void of an authorization).',
-  InventoryReleased: 'Stock held for the order was given back to inventory.',
+  InventoryReleased:
+    "Stock held for the order was given back to inventory; a line's `available` is the SKU's available stock read just after (absent from older events).",
   OrderCancelled: 'The order was cancelled, with a reason; refunds and stock releases may follow.',
 };
 
@@ -56,7 +58,7 @@ export const EVENT_MEANINGS: Readonly<Record<OrderEventType, string>> = {
 export const SHARED_DEFINITIONS: readonly NamedCodec[] = [
   { name: 'EventMetadata', codec: EventMetadata },
   { name: 'OrderLine', codec: OrderLine },
-  { name: 'SkuQuantity', codec: SkuQuantity },
+  { name: 'StockChange', codec: StockChange },
   { name: 'ShippingAddress', codec: ShippingAddress },
   { name: 'PaymentMethodRef', codec: PaymentMethodRef },
   { name: 'CancellationReason', codec: CancellationReason },
@@ -111,9 +113,12 @@ const FIELD_HINTS: ExampleHints = {
 
 /** Values that differ between events with a property of the same name. */
 const EVENT_HINTS: Partial<Record<OrderEventType, ExampleHints>> = {
+  // Two of 40 red mugs reserved leaves 38; released, 40 again (no other order in between).
+  InventoryReserved: { available: 38 },
   InventoryReservationFailed: { reason: 'insufficient stock' },
   PaymentDeclined: { reason: 'card declined' },
   OrderCancelled: { reason: 'PAYMENT_DECLINED', detail: 'card declined' },
+  InventoryReleased: { available: 40 },
 };
 
 const occurredAt = (index: number): string => new Date(EXAMPLE_START + index * MINUTE).toISOString();

@@ -37,12 +37,16 @@ describe('a saga step that crashes after its write', () => {
       const ledger = await ledgerOf(orderId);
       expect(ledger.entries.filter((e) => e.type === 'authorization')).toHaveLength(1);
       expect(ledger.totals).toMatchObject({ authorized: 2400, captured: 2400, refunded: 0 });
-      const events = await api<{ events: { metadata: { type: string } }[] }>(
+      const events = await api<{ events: { metadata: { type: string }; data: unknown }[] }>(
         'GET',
         `/orders/${orderId}/events`,
       );
       const types = events.body.events.map((e) => e.metadata.type);
       expect(types).toEqual([...new Set(types)]);
+      // Recorded once, with the stock the reservation left (2 of 5 taken, no other order on this SKU).
+      expect(events.body.events.find((e) => e.metadata.type === 'InventoryReserved')?.data).toMatchObject({
+        reservations: [{ sku, quantity: 2, available: 3 }],
+      });
     },
     90_000,
   );

@@ -22,6 +22,21 @@ async function startSagaInvocations(): Promise<number> {
   return counts.lambda['orderflow-local-startSaga']?.invocations ?? 0;
 }
 
+interface StoredEvent {
+  readonly metadata: { readonly type: string };
+  readonly data: unknown;
+}
+
+/** The order's stored events, as GET /orders/{id}/events answers them. */
+async function eventsOf(orderId: string): Promise<readonly StoredEvent[]> {
+  const response = await api<{ events: StoredEvent[] }>('GET', `/orders/${orderId}/events`);
+  expect(response.status).toBe(200);
+  return response.body.events;
+}
+
+const dataOf = (events: readonly StoredEvent[], type: string): unknown =>
+  events.find((e) => e.metadata.type === type)?.data;
+
 describe('OrderSaga through the offline API', () => {
   it('takes an order to CONFIRMED: stock down, payment captured = total', async () => {
     const sku = await stockedSku(10, 1500);
@@ -39,11 +54,8 @@ describe('OrderSaga through the offline API', () => {
       'ScheduleShipment',
       'ConfirmOrder',
     ]);
-    const events = await api<{ events: { metadata: { type: string } }[] }>(
-      'GET',
-      `/orders/${orderId}/events`,
-    );
-    expect(events.body.events.map((e) => e.metadata.type)).toEqual([
+    const events = await eventsOf(orderId);
+    expect(events.map((e) => e.metadata.type)).toEqual([
       'OrderPlaced',
       'InventoryReserved',
       'PaymentAuthorized',
@@ -51,6 +63,10 @@ describe('OrderSaga through the offline API', () => {
       'PaymentCaptured',
       'OrderConfirmed',
     ]);
+    // The reservation reports the stock it left (the SKU is this test's own: no other order moved it).
+    expect(dataOf(events, 'InventoryReserved')).toMatchObject({
+      reservations: [{ sku, quantity: 2, available: 8 }],
+    });
   });
 
   it.each([
@@ -68,6 +84,14 @@ describe('OrderSaga through the offline API', () => {
       const ledger = await ledgerOf(orderId);
       expect(ledger.totals.captured - ledger.totals.refunded).toBe(0);
       expect(ledger.totals.authorized - ledger.totals.voided).toBe(0);
+      // Both stock changes report what they left: 2 after reserving 3 of 5, all 5 after the release.
+      const events = await eventsOf(orderId);
+      expect(dataOf(events, 'InventoryReserved')).toMatchObject({
+        reservations: [{ sku, quantity: 3, available: 2 }],
+      });
+      expect(dataOf(events, 'InventoryReleased')).toMatchObject({
+        released: [{ sku, quantity: 3, available: 5 }],
+      });
     },
     90_000,
   );

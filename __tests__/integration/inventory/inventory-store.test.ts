@@ -1,5 +1,5 @@
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InventoryStore, reservationKey, skuKey } from '../../../src/adapters/dynamodb/inventory-store';
 import {
   OutOfStockError,
@@ -111,6 +111,7 @@ describe('InventoryStore.reserve', () => {
         ],
         status: 'RESERVED',
         updatedAt: expect.any(String),
+        availableAfterReserve: { [a]: 7, [b]: 0 },
       },
     });
     expect(await store.get(a)).toEqual({ sku: a, available: 7, reserved: 3 });
@@ -163,6 +164,34 @@ describe('InventoryStore.reserve', () => {
     expect(first.status).toBe('reserved');
     expect(second).toEqual({ status: 'already', reservation: first.reservation });
     expect(await store.get(sku)).toEqual({ sku, available: 6, reserved: 4 });
+  });
+
+  it('answers the stock left read after the first reservation to every repeat, even after stock moved', async () => {
+    const [sku = ''] = await stocked(10);
+    const orderId = newOrder();
+    const first = await store.reserve(orderId, [{ sku, quantity: 4 }]);
+    expect(first.reservation.availableAfterReserve).toEqual({ [sku]: 6 });
+    await store.reserve(newOrder(), [{ sku, quantity: 5 }]);
+    const repeats = await Promise.all([1, 2, 3].map(() => store.reserve(orderId, [{ sku, quantity: 4 }])));
+    for (const repeat of repeats) expect(repeat.reservation.availableAfterReserve).toEqual({ [sku]: 6 });
+  });
+
+  it('reads the stock left on a repeat when the first call ended before recording it (a crash)', async () => {
+    const [sku = ''] = await stocked(10);
+    const orderId = newOrder();
+    await store.reserve(orderId, [{ sku, quantity: 4 }]);
+    // The state a crash between the transaction and the read leaves: the reservation without the read.
+    await docs.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: reservationKey(orderId) },
+        UpdateExpression: 'REMOVE availableAfterReserve',
+      }),
+    );
+    await store.setStock(sku, 3);
+    const repeat = await store.reserve(orderId, [{ sku, quantity: 4 }]);
+    expect(repeat).toMatchObject({ status: 'already', reservation: { availableAfterReserve: { [sku]: 3 } } });
+    expect((await store.reservation(orderId))?.availableAfterReserve).toEqual({ [sku]: 3 });
   });
 
   it('answers `already` with the stored reservation even when the repeat asks for other lines', async () => {
@@ -254,7 +283,7 @@ describe('InventoryStore.release', () => {
       { sku: b, quantity: 6 },
     ];
     await store.reserve(orderId, lines);
-    expect(await store.release(orderId)).toEqual({ released: lines });
+    expect(await store.release(orderId)).toEqual({ released: lines, available: { [a]: 6, [b]: 6 } });
     expect(await store.get(a)).toEqual({ sku: a, available: 6, reserved: 0 });
     expect(await store.get(b)).toEqual({ sku: b, available: 6, reserved: 0 });
     expect(await store.reservation(orderId)).toMatchObject({ status: 'RELEASED', lines });
@@ -264,9 +293,14 @@ describe('InventoryStore.release', () => {
     const [sku = ''] = await stocked(8);
     const orderId = newOrder();
     await store.reserve(orderId, [{ sku, quantity: 5 }]);
-    expect(await store.release(orderId)).toEqual({ released: [{ sku, quantity: 5 }] });
-    expect(await store.release(orderId)).toEqual({ released: [] });
-    expect(await stored(sku)).toMatchObject({ available: 8, reserved: 0, sold: 0 });
+    expect(await store.release(orderId)).toEqual({
+      released: [{ sku, quantity: 5 }],
+      available: { [sku]: 8 },
+    });
+    await store.reserve(newOrder(), [{ sku, quantity: 2 }]);
+    // The repeat answers the stock read after the release, not the stock now.
+    expect(await store.release(orderId)).toEqual({ released: [], available: { [sku]: 8 } });
+    expect(await stored(sku)).toMatchObject({ available: 6, reserved: 2, sold: 0 });
   });
 
   it('releases once when called twice at the same time', async () => {
@@ -279,12 +313,13 @@ describe('InventoryStore.release', () => {
       store.release(orderId),
     ]);
     expect(outcomes.map((o) => o.released.length).sort()).toEqual([0, 0, 1]);
+    expect(outcomes.map((o) => o.available)).toEqual([{ [sku]: 8 }, { [sku]: 8 }, { [sku]: 8 }]);
     expect(await stored(sku)).toMatchObject({ available: 8, reserved: 0, sold: 0 });
   });
 
   it('is a no-op for an order that never reserved, writing nothing', async () => {
     const orderId = newOrder();
-    expect(await store.release(orderId)).toEqual({ released: [] });
+    expect(await store.release(orderId)).toEqual({ released: [], available: {} });
     expect(await store.reservation(orderId)).toBeUndefined();
   });
 
@@ -292,7 +327,7 @@ describe('InventoryStore.release', () => {
     const [sku = ''] = await stocked(1);
     const orderId = newOrder();
     await expect(store.reserve(orderId, [{ sku, quantity: 2 }])).rejects.toBeInstanceOf(OutOfStockError);
-    expect(await store.release(orderId)).toEqual({ released: [] });
+    expect(await store.release(orderId)).toEqual({ released: [], available: {} });
     expect(await stored(sku)).toMatchObject({ available: 1, reserved: 0, sold: 0 });
   });
 
@@ -301,7 +336,7 @@ describe('InventoryStore.release', () => {
     const orderId = newOrder();
     await store.reserve(orderId, [{ sku, quantity: 3 }]);
     await store.commit(orderId);
-    expect(await store.release(orderId)).toEqual({ released: [] });
+    expect(await store.release(orderId)).toEqual({ released: [], available: {} });
     expect(await stored(sku)).toMatchObject({ available: 1, reserved: 0, sold: 3 });
     expect(await store.reservation(orderId)).toMatchObject({ status: 'COMMITTED' });
   });
@@ -349,11 +384,14 @@ describe('InventoryStore.commit', () => {
     const status = (await store.reservation(orderId))?.status;
     if (status === 'COMMITTED') {
       expect(committed).toEqual({ status: 'fulfilled', value: { committed: [{ sku, quantity: 2 }] } });
-      expect(released).toEqual({ status: 'fulfilled', value: { released: [] } });
+      expect(released).toEqual({ status: 'fulfilled', value: { released: [], available: {} } });
       expect(item).toMatchObject({ available: 3, reserved: 0, sold: 2 });
     } else {
       expect(status).toBe('RELEASED');
-      expect(released).toEqual({ status: 'fulfilled', value: { released: [{ sku, quantity: 2 }] } });
+      expect(released).toEqual({
+        status: 'fulfilled',
+        value: { released: [{ sku, quantity: 2 }], available: { [sku]: 5 } },
+      });
       expect(committed).toMatchObject({ status: 'rejected', reason: { code: 'RESERVATION_NOT_HELD' } });
       expect(item).toMatchObject({ available: 5, reserved: 0, sold: 0 });
     }

@@ -269,6 +269,20 @@ describe('the happy path', () => {
     expect(execute(approved.state, cmd.schedule()).state.status).toBe('SHIPPING_SCHEDULED');
   });
 
+  it('carries the availability inventory reported into InventoryReserved and InventoryReleased, not into the state', () => {
+    const withAvailable = RESERVATIONS.map((line, i) => ({ ...line, available: i }));
+    const reserved = execute(states.pending(), cmd.reserve(withAvailable));
+    expect(reserved.events).toEqual([
+      { type: 'InventoryReserved', data: { orderId: ORDER_ID, reservations: withAvailable } },
+    ]);
+    expect(reserved.state.reservations).toEqual(RESERVATIONS);
+    const declined = execute(reserved.state, cmd.decline()).state;
+    const releasedLines = RESERVATIONS.map((line, i) => ({ ...line, available: 5 + i }));
+    expect(execute(declined, cmd.release(releasedLines)).events).toEqual([
+      { type: 'InventoryReleased', data: { orderId: ORDER_ID, released: releasedLines } },
+    ]);
+  });
+
   it('emits exactly one event per forward step, with the command data', () => {
     expect(events(cmd.reserve(), states.pending())).toEqual([
       { type: 'InventoryReserved', data: { orderId: ORDER_ID, reservations: RESERVATIONS } },

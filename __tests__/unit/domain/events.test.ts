@@ -25,7 +25,10 @@ const samples: { [K in OrderEventType]: OrderEventData<K> } = {
     shippingAddress: { ...validRequest().shippingAddress, line2: 'Apt 4' },
     placedAt: PLACED_AT,
   },
-  InventoryReserved: { orderId: ORDER_ID, reservations: RESERVATIONS },
+  InventoryReserved: {
+    orderId: ORDER_ID,
+    reservations: RESERVATIONS.map((line, i) => ({ ...line, available: 10 * i })),
+  },
   InventoryReservationFailed: { orderId: ORDER_ID, reason: 'insufficient stock', skus: ['SKU-2'] },
   PaymentAuthorized: { orderId: ORDER_ID, authorizationId: 'auth-1', amount: TOTAL, currency: 'USD' },
   PaymentDeclined: { orderId: ORDER_ID, reason: 'insufficient funds' },
@@ -35,7 +38,10 @@ const samples: { [K in OrderEventType]: OrderEventData<K> } = {
   PaymentCaptured: { orderId: ORDER_ID, captureId: 'cap-1', amount: TOTAL },
   OrderConfirmed: { orderId: ORDER_ID, confirmedAt: '2024-05-01T10:05:00.000Z' },
   PaymentRefunded: { orderId: ORDER_ID, refundId: 'ref-1', amount: TOTAL },
-  InventoryReleased: { orderId: ORDER_ID, released: RESERVATIONS },
+  InventoryReleased: {
+    orderId: ORDER_ID,
+    released: RESERVATIONS.map((line, i) => ({ ...line, available: 10 * i + 2 })),
+  },
   OrderCancelled: { orderId: ORDER_ID, reason: 'PAYMENT_DECLINED', detail: 'card declined' },
 };
 
@@ -165,4 +171,27 @@ describe('decodeOrderEvent', () => {
       ),
     ).toEqual([{ path: 'data.detail', rule: 'type' }]);
   });
+
+  it.each([
+    ['InventoryReserved', 'reservations'],
+    ['InventoryReleased', 'released'],
+  ] as const)(
+    'decodes a %s stored before `available` existed (same schema version), and types it when present',
+    (type, field) => {
+      // The shape written before `available` was added: no upcast needed, the field is optional.
+      const old = { orderId: ORDER_ID, [field]: [{ sku: 'SKU-1', quantity: 2 }] };
+      expect(decodeOrderEvent(type, old)).toEqual(E.right({ type, data: old }));
+      const withAvailable = { orderId: ORDER_ID, [field]: [{ sku: 'SKU-1', quantity: 2, available: 0 }] };
+      expect(decodeOrderEvent(type, withAvailable)).toEqual(E.right({ type, data: withAvailable }));
+      expect(
+        pathsAndRules(
+          decodeOrderEvent(type, {
+            orderId: ORDER_ID,
+            [field]: [{ sku: 'SKU-1', quantity: 2, available: -1 }],
+          }),
+        ),
+      ).toEqual([{ path: `data.${field}[0].available`, rule: expect.any(String) }]);
+      expect(EVENT_SCHEMA_VERSIONS[type]).toBe(1);
+    },
+  );
 });

@@ -42,10 +42,14 @@ process.env.REVIEW_THRESHOLD_MINOR = '100000';
 process.env.REVIEW_TIMEOUT_SECONDS = '900';
 process.env.SHIPPING_TIMEOUT_SECONDS = '3600';
 
+// The InventoryStore outcomes' shapes (the steps read them).
 const mockInventory = {
-  reserve: async () => ({ status: 'RESERVED' }),
-  commit: async () => ({ status: 'COMMITTED' }),
-  release: async () => ({ status: 'RELEASED' }),
+  reserve: async (orderId: string, lines: readonly { sku: string; quantity: number }[]) => ({
+    status: 'reserved',
+    reservation: { orderId, lines, status: 'RESERVED', updatedAt: '2024-05-01T10:00:00.000Z' },
+  }),
+  commit: async () => ({ committed: [] }),
+  release: async () => ({ released: [], available: {} }),
 };
 const mockPayments = {
   authorize: async (request: { orderId: string; amount: number; currency: string }) => ({

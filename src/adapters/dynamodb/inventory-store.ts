@@ -1,4 +1,8 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -19,6 +23,7 @@ import {
   type ReservationLine,
   type ReservationOutcome,
   type ReservationStatus,
+  type StockLeft,
 } from '../../domain/inventory';
 import type { CataloguePrice, PriceList } from '../../domain/orders';
 
@@ -58,21 +63,31 @@ const BATCH_GET_KEYS = 100;
 /** Rounds of retrying the keys DynamoDB left unprocessed (throttling) before giving up. */
 const MAX_BATCH_ROUNDS = 5;
 
-export class UnprocessedPriceReadError extends Error {
-  override readonly name = 'UnprocessedPriceReadError';
+export class UnprocessedSkuReadError extends Error {
+  override readonly name = 'UnprocessedSkuReadError';
 }
+
+/** Where a reservation keeps the stock read after each of its changes (see Reservation). */
+type StockLeftField = 'availableAfterReserve' | 'availableAfterRelease';
+const STOCK_LEFT_FIELDS: readonly StockLeftField[] = ['availableAfterReserve', 'availableAfterRelease'];
 
 const toReservation = (item: Record<string, unknown>): Reservation => ({
   orderId: item.orderId as string,
   lines: item.lines as ReservationLine[],
   status: item.status as ReservationStatus,
   updatedAt: item.updatedAt as string,
+  ...Object.fromEntries(
+    STOCK_LEFT_FIELDS.filter((field) => item[field] !== undefined).map((field) => [
+      field,
+      item[field] as StockLeft,
+    ]),
+  ),
 });
 
 /**
  * Stock and catalogue prices per SKU and the reservations orders hold, in one table keyed by `pk`:
  * `sku#<SKU>` `{sku, available, reserved, sold, unitPrice?, currency?}` and `reservation#<orderId>` `{orderId, lines, status,
- * updatedAt}`. Every change of a reservation and of the SKU counts it moves is ONE TransactWriteItems,
+ * updatedAt, availableAfterReserve?, availableAfterRelease?}`. Every change of a reservation and of the SKU counts it moves is ONE TransactWriteItems,
  * conditional on the reservation's status, so per SKU `available + reserved + sold` only changes by
  * `setStock`, no count goes negative, and a redelivered reserve, release or commit applies at most once.
  */
@@ -110,6 +125,19 @@ export class InventoryStore {
    */
   async prices(skus: readonly string[]): Promise<PriceList> {
     const prices = new Map<string, CataloguePrice>();
+    for (const item of await this.readSkus(skus, 'sku, unitPrice, currency')) {
+      const price = priceOf(item);
+      if (price) prices.set(item.sku as string, price);
+    }
+    return prices;
+  }
+
+  /**
+   * The SKU items of `skus` (only the `projection` attributes): strongly consistent batch reads, the keys
+   * DynamoDB left unprocessed retried. SKUs without an item are absent.
+   */
+  private async readSkus(skus: readonly string[], projection: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     const unique = [...new Set(skus)];
     for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
       let keys: Record<string, unknown>[] = unique
@@ -117,28 +145,59 @@ export class InventoryStore {
         .map((sku) => ({ pk: skuKey(sku) }));
       for (let round = 1; keys.length > 0; round += 1) {
         if (round > MAX_BATCH_ROUNDS) {
-          throw new UnprocessedPriceReadError(`${keys.length} catalogue prices could not be read`);
+          throw new UnprocessedSkuReadError(`${keys.length} SKUs could not be read`);
         }
         if (round > 1) await backoff(round - 1);
         const page = await this.client.send(
           new BatchGetCommand({
             RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'sku, unitPrice, currency',
-              },
+              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: projection },
             },
           }),
         );
-        for (const item of page.Responses?.[this.tableName] ?? []) {
-          const price = priceOf(item);
-          if (price) prices.set(item.sku as string, price);
-        }
+        items.push(...(page.Responses?.[this.tableName] ?? []));
         keys = page.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
     }
-    return prices;
+    return items;
+  }
+
+  /**
+   * The reservation with the stock left after one of its changes recorded in `field`. TransactWriteItems
+   * returns no item values, so the SKUs' `available` is read (strongly consistent) right after the
+   * change, then written to the reservation only if no call wrote it first: a retried step, or calls
+   * racing, all get the first read's numbers, so the event recorded from them does not depend on which
+   * attempt recorded it. A reservation already carrying `field` costs nothing more.
+   */
+  private async withStockLeft(reservation: Reservation, field: StockLeftField): Promise<Reservation> {
+    if (reservation[field] !== undefined) return reservation;
+    const items = await this.readSkus(
+      reservation.lines.map((line) => line.sku),
+      'sku, available',
+    );
+    const stockLeft: StockLeft = Object.fromEntries(
+      items.map((item) => [item.sku as string, item.available as number]),
+    );
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: reservationKey(reservation.orderId) },
+          UpdateExpression: 'SET #f = :left',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#f)',
+          ExpressionAttributeNames: { '#f': field },
+          ExpressionAttributeValues: { ':left': stockLeft },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toReservation(Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Another call recorded its read first: that one is the answer.
+      const stored = await this.reservation(reservation.orderId);
+      if (stored?.[field] === undefined) throw error;
+      return stored;
+    }
   }
 
   /**
@@ -180,6 +239,9 @@ export class InventoryStore {
    * - Some SKUs are short → OutOfStockError naming those SKUs (as DynamoDB reports them in the
    *   cancellation reasons), and nothing is reserved.
    * - Lines that break RESERVATION_LIMITS (empty, a quantity below 1, a SKU twice) → ValidationError.
+   *
+   * A `reserved` or `already` reservation carries `availableAfterReserve`, the lines' SKUs' available
+   * stock read after the reservation (the first read is kept, so a repeat answers the same numbers).
    */
   async reserve(orderId: string, lines: readonly ReservationLine[]): Promise<ReservationOutcome> {
     const parsed = parseReservationLines(lines);
@@ -213,36 +275,49 @@ export class InventoryStore {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { status: 'reserved', reservation };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         if (conditionFailed(reasons[0])) {
           const existing = await this.reservation(orderId);
           if (existing) {
+            // A released reservation keeps the stock left after its reserve when it was read; a read now
+            // would report the stock after the release instead, so none is taken.
             return existing.status === 'RELEASED'
               ? { status: 'released', reservation: existing }
-              : { status: 'already', reservation: existing };
+              : {
+                  status: 'already',
+                  reservation: await this.withStockLeft(existing, 'availableAfterReserve'),
+                };
           }
         }
         const short = checked.filter((_, i) => conditionFailed(reasons[i + 1])).map((line) => line.sku);
         if (short.length > 0) throw new OutOfStockError(short);
         if (!isConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
         await backoff(attempt);
+        continue;
       }
+      return {
+        status: 'reserved',
+        reservation: await this.withStockLeft(reservation, 'availableAfterReserve'),
+      };
     }
   }
 
   /**
    * Gives a RESERVED reservation's stock back to `available` and marks it RELEASED, in one transaction
    * conditional on the status still being RESERVED. No reservation, or one already RELEASED or
-   * COMMITTED → `{released: []}`: releasing is safe when reserve never ran, and when repeated.
+   * COMMITTED → `released: []`: releasing is safe when reserve never ran, and when repeated.
+   * `available` is the SKUs' available stock read after the release (kept with the reservation, so a
+   * repeat answers the same numbers), or empty when the order's reservation is not RELEASED.
    */
   async release(orderId: string): Promise<ReleaseOutcome> {
-    const released = await this.settle(orderId, 'RELEASED', {
+    const { moved, reservation } = await this.settle(orderId, 'RELEASED', {
       expression: 'SET available = available + :q, reserved = reserved - :q',
     });
-    return { released };
+    if (reservation?.status !== 'RELEASED') return { released: moved, available: {} };
+    const stamped = await this.withStockLeft(reservation, 'availableAfterRelease');
+    return { released: moved, available: stamped.availableAfterRelease ?? {} };
   }
 
   /**
@@ -251,7 +326,7 @@ export class InventoryStore {
    * (a repeat); no reservation or a RELEASED one → ReservationNotHeldError.
    */
   async commit(orderId: string): Promise<CommitOutcome> {
-    const committed = await this.settle(
+    const { moved: committed } = await this.settle(
       orderId,
       'COMMITTED',
       {
@@ -269,20 +344,22 @@ export class InventoryStore {
    * Moves a RESERVED reservation to `to`, applying `lineUpdate` (`:q` is the line's quantity) to each
    * of its SKUs, in one transaction conditional on the status. When the reservation is not (or no longer)
    * RESERVED, `notReserved` decides (throw, or nothing for a no-op) and nothing is moved. A transaction
-   * cancelled by a concurrent change of status re-reads and decides again.
+   * cancelled by a concurrent change of status re-reads and decides again. Answers the lines moved (none
+   * for a no-op) and the reservation as it now is (undefined when the order has none).
    */
   private async settle(
     orderId: string,
     to: 'RELEASED' | 'COMMITTED',
     lineUpdate: { readonly expression: string; readonly values?: Record<string, unknown> },
     notReserved: (current: Reservation | undefined) => void = () => undefined,
-  ): Promise<readonly ReservationLine[]> {
+  ): Promise<{ readonly moved: readonly ReservationLine[]; readonly reservation?: Reservation }> {
     for (let attempt = 1; ; attempt += 1) {
       const current = await this.reservation(orderId);
       if (current?.status !== 'RESERVED') {
         notReserved(current);
-        return [];
+        return current === undefined ? { moved: [] } : { moved: [], reservation: current };
       }
+      const updatedAt = this.now().toISOString();
       const items: TransactItems = [
         {
           Update: {
@@ -291,7 +368,7 @@ export class InventoryStore {
             UpdateExpression: 'SET #s = :to, updatedAt = :now',
             ConditionExpression: '#s = :from',
             ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':to': to, ':from': 'RESERVED', ':now': this.now().toISOString() },
+            ExpressionAttributeValues: { ':to': to, ':from': 'RESERVED', ':now': updatedAt },
           },
         },
         ...current.lines.map((line) => ({
@@ -305,7 +382,7 @@ export class InventoryStore {
       ];
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return current.lines;
+        return { moved: current.lines, reservation: { ...current, status: to, updatedAt } };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         // The status changed meanwhile: the next read sees the new status and answers from it.

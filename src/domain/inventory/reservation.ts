@@ -10,6 +10,9 @@ export interface ReservationLine {
   readonly quantity: number;
 }
 
+/** Available stock per SKU, as read just after a change (other orders' changes may be included). */
+export type StockLeft = Readonly<Record<string, number>>;
+
 /**
  * The stock an order holds. RESERVED counts in the SKUs' `reserved`; RELEASED gave it back to
  * `available`; COMMITTED moved it to `sold`. Both are final.
@@ -20,6 +23,12 @@ export interface Reservation {
   readonly status: ReservationStatus;
   /** ISO 8601, when the status last changed. */
   readonly updatedAt: string;
+  /**
+   * The lines' SKUs' available stock read after the reservation, and after its release. Written once
+   * (the first read wins), so every retry of a step reports the same numbers.
+   */
+  readonly availableAfterReserve?: StockLeft;
+  readonly availableAfterRelease?: StockLeft;
 }
 
 /**
@@ -33,9 +42,14 @@ export type ReservationOutcome =
   | { readonly status: 'already'; readonly reservation: Reservation }
   | { readonly status: 'released'; readonly reservation: Reservation };
 
-/** What `release` gave back to `available`; empty when there was nothing to release (a no-op). */
+/**
+ * What `release` gave back to `available`; empty when there was nothing to release (a no-op).
+ * `available`: the SKUs' available stock after the order's release, also when an earlier call released
+ * it (a retried step reports the same numbers); empty when the order's reservation was never released.
+ */
 export interface ReleaseOutcome {
   readonly released: readonly ReservationLine[];
+  readonly available: StockLeft;
 }
 
 /** What `commit` moved from `reserved` to `sold`; empty when it was already committed (a no-op). */

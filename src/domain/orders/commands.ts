@@ -1,5 +1,5 @@
 import type { CancellationReason, PaymentMethodRef } from './events';
-import type { SkuQuantity } from './order-values';
+import type { StockChange } from './order-values';
 import type { PlaceOrderRequest } from './place-order';
 import type { PriceList } from './pricing';
 
@@ -25,7 +25,8 @@ export interface PlaceOrder {
 export interface RecordInventoryReserved {
   readonly type: 'RecordInventoryReserved';
   readonly orderId: string;
-  readonly reservations: readonly SkuQuantity[];
+  /** The order's lines; `available` is what inventory reported left after reserving. */
+  readonly reservations: readonly StockChange[];
 }
 export interface RecordInventoryReservationFailed {
   readonly type: 'RecordInventoryReservationFailed';
@@ -78,7 +79,8 @@ export interface RecordPaymentRefunded {
 export interface RecordInventoryReleased {
   readonly type: 'RecordInventoryReleased';
   readonly orderId: string;
-  readonly released: readonly SkuQuantity[];
+  /** The lines given back; `available` is what inventory reported available after releasing. */
+  readonly released: readonly StockChange[];
 }
 export interface CancelOrder {
   readonly type: 'CancelOrder';

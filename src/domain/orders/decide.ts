@@ -18,7 +18,7 @@ import type {
   RequestReview,
 } from './commands';
 import type { CancellationReason, OrderEvent } from './events';
-import { orderTotal, type SkuQuantity } from './order-values';
+import { orderTotal, type SkuQuantity, type StockChange } from './order-values';
 import type { PlaceOrderRequest } from './place-order';
 import { priceLines } from './pricing';
 import { canonicalJson } from './request-hash';
@@ -297,8 +297,11 @@ const cancelOrder = (command: CancelOrder, state: OrderState): Decision => {
   });
 };
 
-const copyLines = (lines: readonly SkuQuantity[]): SkuQuantity[] =>
-  lines.map(({ sku, quantity }) => ({ sku, quantity }));
+/** Only the fields the events define are copied; `available` only when inventory reported it. */
+const copyLines = (lines: readonly StockChange[]): StockChange[] =>
+  lines.map(({ sku, quantity, available }) =>
+    available === undefined ? { sku, quantity } : { sku, quantity, available },
+  );
 
 const checkAmount = (amount: number, max: number, what: string): FieldIssue[] => {
   if (!Number.isSafeInteger(amount) || amount < 1) {

@@ -4,7 +4,7 @@ import * as t from 'io-ts';
 import { IsoDateTime, NonEmptyString, PositiveInteger } from '../shared/codecs';
 import { ValidationError } from '../shared/errors';
 import { issuesFromDecodeErrors } from '../shared/io-ts-issues';
-import { CurrencyCode, OrderLine, ShippingAddress, SkuQuantity } from './order-values';
+import { CurrencyCode, OrderLine, ShippingAddress, StockChange } from './order-values';
 
 /*
  * The `data` codecs of every event in an order's stream. They are the single source of the event
@@ -62,9 +62,10 @@ export const OrderPlacedData = t.readonly(
 );
 export type OrderPlacedData = t.TypeOf<typeof OrderPlacedData>;
 
+/** `available` per line is absent from events stored before it was added (same schema version). */
 export const InventoryReservedData = event('InventoryReservedData', {
   orderId: NonEmptyString,
-  reservations: t.readonlyArray(SkuQuantity),
+  reservations: t.readonlyArray(StockChange),
 });
 export type InventoryReservedData = t.TypeOf<typeof InventoryReservedData>;
 
@@ -76,9 +77,10 @@ export const InventoryReservationFailedData = event('InventoryReservationFailedD
 });
 export type InventoryReservationFailedData = t.TypeOf<typeof InventoryReservationFailedData>;
 
+/** `available` per line is absent from events stored before it was added (same schema version). */
 export const InventoryReleasedData = event('InventoryReleasedData', {
   orderId: NonEmptyString,
-  released: t.readonlyArray(SkuQuantity),
+  released: t.readonlyArray(StockChange),
 });
 export type InventoryReleasedData = t.TypeOf<typeof InventoryReleasedData>;
 

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { NonEmptyString, PositiveInteger } from '../shared/codecs';
+import { NonEmptyString, NonNegativeInteger, PositiveInteger } from '../shared/codecs';
 
 /*
  * Value shapes shared by the request, the events and the state. The codecs check structure and types
@@ -19,6 +19,20 @@ export const SkuQuantity = t.readonly(
   'SkuQuantity',
 );
 export type SkuQuantity = t.TypeOf<typeof SkuQuantity>;
+
+/**
+ * A quantity of one SKU reserved for (or released by) an order, with `available`: the SKU's available
+ * stock as inventory read it just after the change. `available` is optional: events stored before it
+ * existed have none, and it may include other orders' changes made at the same time.
+ */
+export const StockChange = t.readonly(
+  t.intersection([
+    t.type({ sku: NonEmptyString, quantity: PositiveInteger }),
+    t.partial({ available: NonNegativeInteger }),
+  ]),
+  'StockChange',
+);
+export type StockChange = t.TypeOf<typeof StockChange>;
 
 export const ShippingAddress = t.readonly(
   t.intersection([

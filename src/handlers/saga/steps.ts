@@ -5,8 +5,10 @@ import {
   ValidationError,
   type OrderCommand,
   type OrderState,
+  type SkuQuantity,
+  type StockChange,
 } from '../../domain/orders';
-import { OutOfStockError } from '../../domain/inventory';
+import { OutOfStockError, type StockLeft } from '../../domain/inventory';
 import { PaymentDeclinedError } from '../../adapters/payments/payment-provider';
 import { UnreadablePaymentMethodError } from '../../adapters/payments/payment-method-reference';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
@@ -61,13 +63,25 @@ async function recordForward(
   }
 }
 
+/**
+ * The lines with the stock inventory reported left after the change. The inventory keeps the first read
+ * with the reservation, so a retried step records the same numbers; a SKU it could not read stays
+ * without `available`.
+ */
+const withStockLeft = (lines: readonly SkuQuantity[], stockLeft: StockLeft = {}): StockChange[] =>
+  lines.map(({ sku, quantity }) => {
+    const available = stockLeft[sku];
+    return available === undefined ? { sku, quantity } : { sku, quantity, available };
+  });
+
 export async function reserveInventory(deps: StepDeps, { orderId }: StepInput) {
   const order = await loadOrder(deps.store, orderId);
   refuseCancelled(order);
   if (order.reservations.length > 0) return { reserved: order.reservations };
   const lines = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
+  let stockLeft: StockLeft | undefined;
   try {
-    await deps.inventory.reserve(orderId, lines);
+    stockLeft = (await deps.inventory.reserve(orderId, lines)).reservation.availableAfterReserve;
   } catch (error) {
     if (error instanceof OutOfStockError) {
       await recordForward(
@@ -90,7 +104,7 @@ export async function reserveInventory(deps: StepDeps, { orderId }: StepInput) {
     {
       type: 'RecordInventoryReserved',
       orderId,
-      reservations: lines,
+      reservations: withStockLeft(lines, stockLeft),
     },
     order,
   );
@@ -290,11 +304,11 @@ export async function refundPayment(deps: StepDeps, { orderId }: StepInput) {
 /** Releases only what this order holds; a second call, or one without a reservation, releases nothing. */
 export async function releaseInventory(deps: StepDeps, { orderId }: StepInput) {
   const order = await loadOrder(deps.store, orderId);
-  await deps.inventory.release(orderId);
+  const { available } = await deps.inventory.release(orderId);
   if (order.reservations.length > 0 && !order.inventoryReleased) {
     await record(
       deps.store,
-      { type: 'RecordInventoryReleased', orderId, released: [...order.reservations] },
+      { type: 'RecordInventoryReleased', orderId, released: withStockLeft(order.reservations, available) },
       causation('ReleaseInventory'),
       { current: order },
     );

@@ -226,6 +226,7 @@ describe('the rule set', () => {
       'decline-spike',
       'stuck-order',
       'review-backlog',
+      'low-stock',
     ]);
     for (const rule of ORDER_STREAM_RULES) {
       expect(rule.name).not.toBe('');
