@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { type AlertEvent, alertIdOf } from './alerts';
 import { ANOMALY_RULE_ID } from './anomaly';
+import type { WindowCounts } from './minute-bucket';
 
 /*
  * The trained anomaly model: a seasonal baseline per series and per slot of the week (15 minutes by
@@ -320,17 +321,17 @@ export const anomalyAlerts = (
   open: OpenAnomalies,
   scores: readonly MinuteScore[],
 ): { readonly alerts: readonly AlertEvent[]; readonly open: OpenAnomalies } => {
-  const stillOpen: Partial<Record<SeriesName, string>> = { ...open };
+  const stillOpen = new Map(Object.entries(open) as [SeriesName, string][]);
   const alerts: AlertEvent[] = [];
   for (const minute of scores) {
     const iso = new Date(minute.start).toISOString();
     for (const series of SERIES_NAMES) {
       const score = minute.series[series];
       if (score === null) continue;
-      const openId = stillOpen[series];
+      const openId = stillOpen.get(series);
       if (score.anomalous && openId === undefined) {
         const alertId = alertIdOf(ANOMALY_RULE_ID, series, minute.start);
-        stillOpen[series] = alertId;
+        stillOpen.set(series, alertId);
         alerts.push({
           type: 'AlertRaised',
           data: {
@@ -345,7 +346,7 @@ export const anomalyAlerts = (
           },
         });
       } else if (!score.anomalous && openId !== undefined) {
-        delete stillOpen[series];
+        stillOpen.delete(series);
         alerts.push({
           type: 'AlertCleared',
           data: { alertId: openId, ruleId: ANOMALY_RULE_ID, subject: series, clearedAt: iso },
@@ -353,5 +354,21 @@ export const anomalyAlerts = (
       }
     }
   }
-  return { alerts, open: stillOpen };
+  return { alerts, open: Object.fromEntries(stillOpen) };
+};
+
+/**
+ * The minute's point from its merged counts: orders placed, revenue confirmed in `currency` (the model
+ * is trained in one currency), declined ÷ payment attempts. A minute with no bucket is a minute with no
+ * orders: pass EMPTY_COUNTS, so an outage scores as the drop it is instead of going unseen.
+ */
+export const minutePointOf = (counts: WindowCounts, start: number, currency: string): MinutePoint => {
+  const attempts = counts.paymentsAuthorized + counts.paymentsDeclined;
+  return {
+    start,
+    orderRate: counts.placed,
+    revenue: counts.revenue[currency] ?? 0,
+    declineRate: attempts > 0 ? counts.paymentsDeclined / attempts : 0,
+    paymentAttempts: attempts,
+  };
 };
