@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/local/template';
 import type { RequestCounts } from '../src/local/metrics/request-counter';
+import { anomalyRows, benchAnomaly } from './anomaly';
 import { apiCalls, apiFetch } from './api-fetch';
 import { BenchError } from './errors';
 import { benchBundles, BUNDLE_GOALS, type BundleFigures } from './bundles';
@@ -59,12 +60,19 @@ async function main(): Promise<void> {
       'sustained-seconds': { type: 'string', default: '60' },
       'step-seconds': { type: 'string', default: '20' },
       'step-max': { type: 'string', default: '60' },
-      // `--only sustained`: the sustained-load suite and its step-up alone (a quicker run).
+      // `--only sustained`: the sustained-load suite and its step-up alone (a quicker run);
+      // `--only anomaly`: the anomaly model's precision and recall on a synthetic week (no stack).
       only: { type: 'string' },
     },
   });
   const operations = Number(values.operations);
   const concurrency = Number(values.concurrency);
+  if (values.only === 'anomaly') {
+    const anomaly = benchAnomaly();
+    printRows(anomalyRows(anomaly));
+    writeResults('anomaly.json', { at: new Date().toISOString(), anomaly });
+    return;
+  }
   const stack = await benchStack();
   log(`using ${stack.description}`);
   const { httpUrl, awsUrl } = stack;
@@ -210,6 +218,10 @@ async function main(): Promise<void> {
     await stack.own?.stop();
   }
 
+  // The anomaly model needs no stack: scored in this process, after the stack has stopped.
+  log('anomaly scoring (synthetic week, shipped model)');
+  const anomaly = benchAnomaly();
+
   // Packaged after the stack has stopped, so require times are not taken on a loaded machine.
   log('packaging the functions to measure their bundles');
   const bundles = await benchBundles();
@@ -233,6 +245,7 @@ async function main(): Promise<void> {
     goals: { ratio: RATIO_GOAL, transitionsPerHappyPathOrder: TRANSITIONS_GOAL, bundles: BUNDLE_GOALS },
     prices: PRICES_USD,
     ...measured,
+    anomaly,
     bundles,
   };
   const mark = (ok: boolean) => (ok ? 'ok' : 'OVER GOAL');
@@ -319,6 +332,7 @@ async function main(): Promise<void> {
       'cost per million orders',
       `$${measured.costPerMillionOrdersUsd.sagaSuite.total} (saga suite), $${measured.costPerMillionOrdersUsd.burstCancelled.total} (burst, cancelled); see docs/cost.md`,
     ],
+    ...anomalyRows(anomaly),
     ...bundles.map(bundleRow),
     ...(stack.own ? ([['stack startup', `${stack.own.startupMs} ms`]] as [string, string][]) : []),
   ];

@@ -72,6 +72,10 @@ export const SETTINGS = {
   ANALYTICS_TABLE: name,
   /** Events this much later than the newest one seen still land in their minute; later ones count as late. */
   ANALYTICS_ALLOWED_LATENESS_SECONDS: integerFromString('a non-negative integer (seconds)', 0),
+  /** The anomaly scorer's SageMaker endpoint (serverless.yml `anomalyEndpointName`, per stage). */
+  ANOMALY_ENDPOINT_NAME: text('a SageMaker endpoint name (letters, digits, hyphens; at most 63)', (s) =>
+    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(s),
+  ),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -6,6 +6,7 @@ import { DynamoDbService } from './aws/dynamodb';
 import { EventBridgeService } from './aws/eventbridge';
 import { SnsService } from './aws/sns';
 import { SqsService } from './aws/sqs';
+import { modelEndpointsFromTemplate, SageMakerRuntimeService } from './aws/sagemaker';
 import { StepFunctionsService } from './aws/stepfunctions';
 import { PaymentSimulator } from './payments/simulator';
 import type { StackConfig } from './config';
@@ -146,6 +147,13 @@ export async function startStack(config: StackConfig, options: StartOptions = {}
       .register(eventBridge)
       .register(sns)
       .register(stepFunctions)
+      // The anomaly scorer's endpoint, serving models/anomaly-model.json under the stage's endpoint name.
+      .register(
+        new SageMakerRuntimeService({
+          region: config.region,
+          endpoints: modelEndpointsFromTemplate(template),
+        }),
+      )
       .register(new FaultControlService(faults));
     const streams = new LocalStreams(template, config.region);
     streams.attach(dynamodb);

@@ -5,3 +5,5 @@ export * from './views';
 export * from './windowing';
 export * from './alerts';
 export * from './anomaly';
+export * from './anomaly-model';
+export * from './anomaly-wire';

@@ -11,7 +11,7 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 interface RoutedRequest {
   readonly service: LocalAwsService | undefined;
   readonly operation: string;
-  readonly protocol: 'json' | 'query';
+  readonly protocol: 'json' | 'query' | 'rest';
 }
 
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
@@ -34,7 +34,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 /**
  * One AWS-compatible HTTP endpoint for every service the project uses, routed the way the real
  * protocols route: `X-Amz-Target: <Prefix>.<Operation>` for JSON protocols, `Action=<Operation>`
- * in a form body for query protocols.
+ * in a form body for query protocols, method and path for restJson (SageMaker Runtime).
  */
 export class AwsEndpoint {
   private readonly services: LocalAwsService[] = [];
@@ -82,7 +82,13 @@ export class AwsEndpoint {
     for (const service of this.services) await service.close?.();
   }
 
-  private route(target: string | undefined, body: Buffer, contentType: string): RoutedRequest {
+  private route(
+    target: string | undefined,
+    body: Buffer,
+    contentType: string,
+    method: string,
+    path: string,
+  ): RoutedRequest {
     if (target) {
       const dot = target.lastIndexOf('.');
       const prefix = dot >= 0 ? target.slice(0, dot) : target;
@@ -96,6 +102,11 @@ export class AwsEndpoint {
         operation,
         protocol: 'json',
       };
+    }
+    // restJson (SageMaker Runtime): no target, the operation is in the method and path.
+    for (const service of this.services) {
+      const operation = service.restOperation?.(method, path);
+      if (operation) return { service, operation, protocol: 'rest' };
     }
     if (contentType.includes('application/x-www-form-urlencoded')) {
       const operation = new URLSearchParams(body.toString('utf8')).get('Action') ?? '';
@@ -120,10 +131,13 @@ export class AwsEndpoint {
     try {
       const body = await readBody(req);
       const target = req.headers['x-amz-target'];
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
       const routed = this.route(
         Array.isArray(target) ? target[0] : target,
         body,
         req.headers['content-type'] ?? '',
+        req.method ?? 'GET',
+        path,
       );
       protocol = routed.protocol;
       if (!routed.service) {
@@ -140,6 +154,7 @@ export class AwsEndpoint {
         operation: routed.operation,
         headers: req.headers,
         body,
+        path,
         signal: disconnected.signal,
       });
     } catch (error) {
@@ -151,7 +166,10 @@ export class AwsEndpoint {
               error instanceof Error ? error.message : String(error),
               500,
             );
-      response = protocol === 'query' ? xmlError(awsError, requestId) : jsonError(awsError);
+      response =
+        protocol === 'query'
+          ? xmlError(awsError, requestId)
+          : jsonError(awsError, protocol === 'rest' ? 'application/json' : undefined);
     }
     // Refused requests are counted too: AWS bills a write whose condition failed.
     if (counted) this.requests.countRequest(counted.service, counted.operation, counted.body, response.body);

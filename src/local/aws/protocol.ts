@@ -5,6 +5,8 @@ export interface AwsRequest {
   readonly operation: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** The URL path (no query): restJson services find their resource there. */
+  readonly path?: string;
   /** Aborted when the client goes away, so long polls stop taking messages for nobody. */
   readonly signal?: AbortSignal;
 }
@@ -22,6 +24,8 @@ export interface LocalAwsService {
   /** The operations it serves under its prefix, when it shares the prefix with another service. */
   readonly jsonOperations?: ReadonlySet<string>;
   readonly queryActions?: ReadonlySet<string>;
+  /** restJson protocols (no target header): the operation a method and path name, if this service's. */
+  restOperation?(method: string, path: string): string | undefined;
   handle(request: AwsRequest): Promise<AwsResponse>;
   close?(): Promise<void>;
 }
