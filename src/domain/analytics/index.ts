@@ -5,3 +5,4 @@ export * from './views';
 export * from './windowing';
 export * from './alerts';
 export * from './anomaly';
+export * from './replay';
