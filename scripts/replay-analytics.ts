@@ -154,6 +154,7 @@ export async function main(
     const topic = new OrderStreamReplayTopic({
       brokers: args.brokers,
       topic: `orderflow.${stage}.order-events`,
+      consumerGroup: `orderflow-${stage}-analytics`,
       auth: stage === 'local' ? 'none' : 'iam',
       region: clientConfig.region,
     });

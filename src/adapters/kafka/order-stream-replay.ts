@@ -19,7 +19,13 @@ export class OrderStreamTopicMissing extends Error {
 export class OrderStreamReplayTopic implements ReplayTopic {
   private readonly producer: OrderStreamProducer;
 
-  constructor(private readonly settings: Omit<OrderStreamSettings, 'partitions'> & { partitions?: number }) {
+  constructor(
+    private readonly settings: Omit<OrderStreamSettings, 'partitions'> & {
+      partitions?: number;
+      /** The analytics consumer group (`orderflow-<stage>-analytics`). */
+      consumerGroup: string;
+    },
+  ) {
     // The topic must exist (endOffsets refuses otherwise), so the producer never creates it.
     this.producer = new OrderStreamProducer({ ...settings, partitions: settings.partitions ?? 1 });
   }
@@ -34,6 +40,26 @@ export class OrderStreamReplayTopic implements ReplayTopic {
       const offsets = await admin.fetchTopicOffsets(this.settings.topic);
       return new Map(
         offsets.map(({ partition, high }) => [`${this.settings.topic}-${partition}`, Number(high)]),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async committedOffsets(): Promise<Map<string, number>> {
+    const admin = kafkaFor({ ...this.settings, partitions: 1 }).admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({
+        groupId: this.settings.consumerGroup,
+        topics: [this.settings.topic],
+      });
+      // A partition the group never committed answers -1.
+      return new Map(
+        (offsets?.partitions ?? []).map(({ partition, offset }) => [
+          `${this.settings.topic}-${partition}`,
+          Math.max(0, Number(offset)),
+        ]),
       );
     } finally {
       await admin.disconnect();

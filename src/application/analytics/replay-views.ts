@@ -34,6 +34,11 @@ export interface ReplayStore extends Pick<AnalyticsStore, 'shares' | 'rememberPl
 export interface ReplayTopic {
   /** Next offset of every partition (`<topic>-<n>`): how far the topic has been written. */
   endOffsets(): Promise<Map<string, number>>;
+  /**
+   * The analytics consumer group's committed offsets (`<topic>-<n>`): a batch the event source set aside
+   * (on-failure destination) is committed without moving the store's cursor.
+   */
+  committedOffsets(): Promise<Map<string, number>>;
   /** Produces the events as the live producer does (same key, value and headers), in this order. */
   send(events: readonly OrderEventEnvelope[]): Promise<void>;
 }
@@ -111,15 +116,20 @@ export interface ConsumerPosition {
   readonly behind: ReadonlyMap<string, number>;
 }
 
-/** How far the consumer's cursors are behind the topic's end offsets. */
+/**
+ * How far the consumer is behind the topic's end offsets: a partition is done when its cursor (counted)
+ * or its group offset (counted or set aside) has reached the end.
+ */
 export async function consumerPosition(
   store: ReplayStore,
+  topic: ReplayTopic,
   ends: ReadonlyMap<string, number>,
 ): Promise<ConsumerPosition> {
   const cursors = await store.cursors();
+  const committed = await topic.committedOffsets();
   const behind = new Map<string, number>();
   for (const [partition, end] of ends) {
-    const counted = cursors.get(partition)?.nextOffset ?? 0;
+    const counted = Math.max(cursors.get(partition)?.nextOffset ?? 0, committed.get(partition) ?? 0);
     if (counted < end) behind.set(partition, end - counted);
   }
   return { behind };
@@ -174,10 +184,10 @@ export async function replayViews(deps: ReplayDeps, options: ReplayOptions): Pro
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const waitForConsumer = async (ends: ReadonlyMap<string, number>) => {
     const deadline = now() + options.waitMs;
-    let position = await consumerPosition(deps.store, ends);
+    let position = await consumerPosition(deps.store, deps.topic, ends);
     while (position.behind.size > 0 && now() < deadline) {
       await sleep(500);
-      position = await consumerPosition(deps.store, ends);
+      position = await consumerPosition(deps.store, deps.topic, ends);
     }
     return position.behind;
   };

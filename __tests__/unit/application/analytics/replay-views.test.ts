@@ -114,6 +114,11 @@ class InMemoryTopic implements ReplayTopic {
   async endOffsets() {
     return new Map(this.partitions.map((records, p) => [`topic-${p}`, records.length]));
   }
+  /** Offsets the event source committed, including batches it set aside. */
+  readonly committed = [0, 0, 0];
+  async committedOffsets() {
+    return new Map(this.committed.map((offset, p) => [`topic-${p}`, offset]));
+  }
   /** Delivers every undelivered record, a partition at a time. */
   async consume(): Promise<void> {
     for (const [p, records] of this.partitions.entries()) {
@@ -122,6 +127,7 @@ class InMemoryTopic implements ReplayTopic {
       if (batch.length === 0) continue;
       await countOrderEvents(this.store, `topic-${p}`, batch, config);
       this.delivered[p] = records.length;
+      this.committed[p] = records.length;
     }
   }
 }
@@ -261,6 +267,18 @@ describe('replayViews: the views rebuilt through the topic by the same consumer'
       replayViews({ ...deps(store, topic), sleep: async () => undefined }, { fromMs: at(0), waitMs: 0 }),
     ).rejects.toBeInstanceOf(ReplayRefused);
     expect(store.stored).toEqual(stored);
+  });
+
+  it('starts when a partition’s last records were set aside (group offset at the end, cursor not)', async () => {
+    const { store, topic } = await liveSystem();
+    topic.produce([placed('o4', at(9))]);
+    // The event source gave up on that batch: the group moves past it, the cursor does not.
+    topic.committed[1] = topic.partitions[1]?.length ?? 0;
+    const report = await replayViews(
+      { ...deps(store, topic), sleep: async () => undefined },
+      { fromMs: at(0), waitMs: 0 },
+    );
+    expect(report.interleaved).toBe(0);
   });
 
   it('says how many other records reached the topic during the replay', async () => {
