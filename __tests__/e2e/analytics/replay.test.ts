@@ -2,8 +2,8 @@ import { main } from '../../../scripts/replay-analytics';
 import { api, eventually } from '../../support/api';
 import { kafkaBootstrap, kafkaClient } from '../../support/kafka';
 import { orderReaches, placeSagaOrder, stockedSku } from '../../support/saga';
-import { documentClient, stackUrls } from '../../support/stack';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb, stackUrls } from '../../support/stack';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * `npm run analytics:replay` against the offline stack: orders placed through the API are counted live,
@@ -66,7 +66,8 @@ async function consumerCaughtUp(): Promise<boolean> {
  * the topic gives the live views back.
  */
 async function spoilShares(from: Date, to: Date): Promise<number> {
-  const client = documentClient();
+  const base = dynamoDb();
+  const client = DynamoDBDocumentClient.from(base);
   let spoiled = 0;
   try {
     for (const day of new Set([from, to].map((d) => d.toISOString().slice(0, 10)))) {
@@ -90,7 +91,7 @@ async function spoilShares(from: Date, to: Date): Promise<number> {
       }
     }
   } finally {
-    client.destroy();
+    base.destroy();
   }
   return spoiled;
 }
