@@ -14,6 +14,7 @@ import {
   type BucketShare,
   type PartitionCursor,
 } from '../../application/analytics/analytics-store';
+import type { ReplayStore } from '../../application/analytics/replay-views';
 
 /** Buckets are kept 30 days (the table's TTL then deletes them); an order's summary while its saga may run. */
 const BUCKET_TTL_SECONDS = 30 * 24 * 3600;
@@ -42,7 +43,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
  * JSON), one cursor per partition, and the OrderPlaced summaries terminal events need. Old items expire
  * through the table's TTL attribute `expiresAt`.
  */
-export class DynamoAnalyticsStore implements AnalyticsStore {
+export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -157,6 +158,69 @@ export class DynamoAnalyticsStore implements AnalyticsStore {
       } while (startKey);
     }
     return shares;
+  }
+
+  /** Replay: every partition's cursor (one small partition of the table). */
+  async cursors(): Promise<Map<string, PartitionCursor>> {
+    const cursors = new Map<string, PartitionCursor>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'cursor' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        cursors.set(item.sk as string, {
+          nextOffset: item.nextOffset as number,
+          watermark: (item.watermark as number | undefined) ?? null,
+          version: item.version as number,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return cursors;
+  }
+
+  /**
+   * Replay: deletes the partition's shares of these buckets (their counts and envelope ids) and writes
+   * its cursor in one transaction, on the same condition as `commit`, so a consumer's commit that read
+   * the partition before fails and is taken again.
+   */
+  async resetShares(
+    partition: string,
+    starts: readonly number[],
+    cursor: PartitionCursor,
+    readVersion: number,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...starts.map((start) => ({
+              Delete: { TableName: this.tableName, Key: bucketKey(partition, start) },
+            })),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...cursorKey(partition), ...cursor },
+                ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
+                ExpressionAttributeValues: { ':read': readVersion },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new AnalyticsCursorMoved(`partition ${partition} was committed past version ${readVersion}`);
+      }
+      throw error;
+    }
   }
 
   private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {

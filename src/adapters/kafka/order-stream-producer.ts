@@ -59,7 +59,7 @@ export function orderStreamSettingsFromEnv(): OrderStreamSettings {
 }
 
 /** The Kafka client for the settings: MSK IAM through AWS's own signer, loaded only where it is used. */
-function kafkaFor(settings: OrderStreamSettings): Kafka {
+export function kafkaFor(settings: OrderStreamSettings): Kafka {
   const common = { clientId: 'orderflow-order-stream', brokers: settings.brokers, logLevel: logLevel.WARN };
   if (settings.auth === 'none') return new Kafka(common);
   return new Kafka({
@@ -112,6 +112,13 @@ export class OrderStreamProducer {
       throw error;
     });
     return this.producer;
+  }
+
+  /** Closes the connection, for a process that ends (a script); a function's environment keeps it. */
+  async disconnect(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer).disconnect();
   }
 
   /** Sends every record (acks from all in-sync replicas); throws when any partition refused them. */

@@ -7,3 +7,4 @@ export * from './alerts';
 export * from './anomaly';
 export * from './anomaly-model';
 export * from './anomaly-wire';
+export * from './replay';
