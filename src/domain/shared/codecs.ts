@@ -55,3 +55,27 @@ export const isIsoDateTime = (s: string): boolean => {
 };
 
 export const IsoDateTime = refine('IsoDateTime', t.string, isIsoDateTime);
+
+/**
+ * `t.type` that refuses any field besides its own (`t.exact` would drop them instead): for values that
+ * must be exactly what this code made, such as a page token's key. Issues name the missing or mistyped
+ * field; an extra field fails the value as a whole.
+ */
+export const closedType = <P extends t.Props>(
+  props: P,
+  name: string,
+): t.Type<t.TypeOf<t.TypeC<P>>, t.OutputOf<t.TypeC<P>>, unknown> => {
+  const open = t.type(props);
+  const onlyOwnFields = (value: object): boolean =>
+    Object.keys(value).every((key) => Object.hasOwn(props, key));
+  return new t.Type<t.TypeOf<t.TypeC<P>>, t.OutputOf<t.TypeC<P>>, unknown>(
+    name,
+    (u): u is t.TypeOf<t.TypeC<P>> => open.is(u) && onlyOwnFields(u),
+    (u, c) => {
+      const decoded = open.validate(u, c);
+      if (decoded._tag === 'Left' || onlyOwnFields(decoded.right)) return decoded;
+      return t.failure(u, c, `has fields besides ${Object.keys(props).join(', ')}`);
+    },
+    open.encode,
+  );
+};
