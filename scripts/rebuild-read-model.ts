@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/Either';
 import { EventStore } from '../src/adapters/dynamodb/event-store';
 import { ReadModel } from '../src/adapters/dynamodb/read-model';
+import { CorruptItemError } from '../src/adapters/dynamodb/stored-items';
 import { foldOrderStream } from '../src/application';
 import { toView } from '../src/domain/orders';
 import { scriptTarget } from './aws-env';
@@ -33,7 +34,11 @@ async function main(): Promise<void> {
   let rebuilt = 0;
   let failed = 0;
   for await (const orderId of store.orderIds()) {
-    const folded = foldOrderStream(await store.load(orderId));
+    const folded = await store.load(orderId).then(foldOrderStream, (error: unknown) => {
+      // An event whose metadata does not decode stops its stream like one whose data does not.
+      if (error instanceof CorruptItemError) return E.left(error);
+      throw error;
+    });
     const state = E.isRight(folded) ? folded.right : undefined;
     if (!state) {
       failed += 1;

@@ -39,17 +39,27 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
+/** The order's view as the read model stores it (the handler decodes it: every field is needed). */
+const VIEW_ITEM = {
+  orderId: { S: ORDER_ID },
+  customerId: { S: CUSTOMER },
+  status: { S: 'PENDING' },
+  items: { L: [{ M: { sku: { S: 'SKU-1' }, quantity: { N: '1' }, unitPrice: { N: '1250' } } }] },
+  total: { N: '1250' },
+  currency: { S: 'EUR' },
+  createdAt: { S: '2026-11-26T09:30:00.000Z' },
+  updatedAt: { S: '2026-11-26T09:30:00.000Z' },
+  version: { N: '1' },
+  placedAt: { S: '2026-11-26T09:30:00.000Z' },
+};
+
 /** A DynamoDB endpoint that answers every GetItem with the order's view. */
 async function startDynamoDb(): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      response.end(
-        JSON.stringify({
-          Item: { orderId: { S: ORDER_ID }, customerId: { S: CUSTOMER }, status: { S: 'PENDING' } },
-        }),
-      );
+      response.end(JSON.stringify({ Item: VIEW_ITEM }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../../domain/shared/errors';
 import type { EventEnvelope } from '../../domain/shared/envelope';
 import { fromItem, streamIdOf, toItem } from './event-items';
 
-export { fromItem, streamIdOf, toItem, type StoredEventItem } from './event-items';
+export { envelopeParts, fromItem, streamIdOf, toItem, type StoredEventItem } from './event-items';
 
 /**
  * The order streams. Appends are conditional on the version being free, so of two writers at the
@@ -29,7 +29,7 @@ export class EventStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) envelopes.push(fromItem(item));
+      for (const item of page.Items ?? []) envelopes.push(fromItem(item, this.tableName));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return envelopes;

@@ -1,15 +1,24 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as t from 'io-ts';
+import { IsoDateTime, NonEmptyString, NonNegativeInteger } from '../../domain/shared/codecs';
+import { ConcurrencyError } from '../../domain/shared/errors';
+import { decodeItem, type ItemSource } from './stored-items';
 
-export interface IdempotencyRecord {
-  readonly id: string;
-  readonly requestHash: string;
-  /** What the first request decided (e.g. the order id), so a repeat can give the same answer. */
-  readonly result: Record<string, string>;
-  readonly createdAt: string;
-  /** Epoch seconds; DynamoDB TTL removes the record after it. */
-  readonly expiresAt: number;
-}
+/** A claimed idempotency key, as the table holds it; the codec reads one back. */
+export const IdempotencyRecord = t.readonly(
+  t.type({
+    id: NonEmptyString,
+    requestHash: NonEmptyString,
+    /** What the first request decided (e.g. the order id), so a repeat can give the same answer. */
+    result: t.record(t.string, t.string),
+    createdAt: IsoDateTime,
+    /** Epoch seconds; DynamoDB TTL removes the record after it. */
+    expiresAt: NonNegativeInteger,
+  }),
+  'IdempotencyRecord',
+);
+export type IdempotencyRecord = t.TypeOf<typeof IdempotencyRecord>;
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -26,10 +35,7 @@ export class IdempotencyStore {
 
   /** The live record of `id` (strongly consistent), or undefined when there is none or it expired. */
   async find(id: string, now: Date): Promise<IdempotencyRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
-    );
-    const record = Item as IdempotencyRecord | undefined;
+    const record = await this.read(id);
     return record && record.expiresAt >= Math.floor(now.getTime() / 1000) ? record : undefined;
   }
 
@@ -48,22 +54,37 @@ export class IdempotencyStore {
       createdAt: now.toISOString(),
       expiresAt: nowSeconds + this.ttlSeconds,
     };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(id) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // A record can vanish between the refused put and the read (TTL deletes it as it expires): then
+    // the key is free and the put is tried once more.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: record,
+            ConditionExpression: 'attribute_not_exists(id) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const existing = await this.read(id);
+      if (existing) return { claimed: false, existing };
+      if (attempt >= 2) throw new ConcurrencyError(`idempotency#${id}`, 0);
     }
+  }
+
+  /** The stored record of `id`, expired or not (strongly consistent). */
+  private async read(id: string): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
     );
-    return { claimed: false, existing: Item as IdempotencyRecord };
+    return Item === undefined ? undefined : decodeItem(IdempotencyRecord, Item, this.source);
+  }
+
+  private get source(): ItemSource {
+    return { table: this.tableName, keyNames: ['id'] };
   }
 }

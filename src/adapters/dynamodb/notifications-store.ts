@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Notification } from '../../domain/notifications';
+import { Notification } from '../../domain/notifications';
+import { decodeItems } from './stored-items';
 
 /** Outbound messages per order; the key makes a redelivered message a no-op. */
 export class NotificationsStore {
@@ -38,7 +39,12 @@ export class NotificationsStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...((page.Items ?? []) as Notification[]));
+      items.push(
+        ...decodeItems(Notification, page.Items, {
+          table: this.tableName,
+          keyNames: ['orderId', 'notificationId'],
+        }),
+      );
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items.sort(

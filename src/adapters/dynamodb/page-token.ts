@@ -1,12 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { closedType, NonEmptyString } from '../../domain/shared/codecs';
 import { purposeKey } from '../app-secret';
 
-/** Where a page of a customer's orders ended: the `byCustomer` index's LastEvaluatedKey. */
-export interface OrderPageKey {
-  readonly orderId: string;
-  readonly customerId: string;
-  readonly placedAt: string;
-}
+/**
+ * Where a page of a customer's orders ended: the `byCustomer` index's LastEvaluatedKey (the table's key
+ * and the index's), exactly those three non-empty strings and nothing else.
+ */
+export const OrderPageKey = t.readonly(
+  closedType(
+    { orderId: NonEmptyString, customerId: NonEmptyString, placedAt: NonEmptyString },
+    'OrderPageKey',
+  ),
+  'OrderPageKey',
+);
+export type OrderPageKey = t.TypeOf<typeof OrderPageKey>;
 
 /** A `nextToken` this API did not issue for the query it came with. */
 export class InvalidPageTokenError extends Error {
@@ -14,7 +23,6 @@ export class InvalidPageTokenError extends Error {
 }
 
 const VERSION = 'v1';
-const KEY_FIELDS = ['orderId', 'customerId', 'placedAt'] as const;
 /** Far above any token issued (three short strings and a MAC); longer input is not even decoded. */
 const MAX_TOKEN_LENGTH = 1024;
 
@@ -64,7 +72,7 @@ export class PageTokens {
   }
 }
 
-/** Exactly the three key fields, each a non-empty string; anything else is not a key. */
+/** The key a token's payload holds: JSON decoded with OrderPageKey, or undefined for anything else. */
 function parseKey(json: string): OrderPageKey | undefined {
   let value: unknown;
   try {
@@ -72,11 +80,6 @@ function parseKey(json: string): OrderPageKey | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
-  const names = Object.keys(record);
-  const exact =
-    names.length === KEY_FIELDS.length &&
-    KEY_FIELDS.every((name) => typeof record[name] === 'string' && record[name] !== '');
-  return exact ? (record as unknown as OrderPageKey) : undefined;
+  const key = OrderPageKey.decode(value);
+  return E.isRight(key) ? key.right : undefined;
 }

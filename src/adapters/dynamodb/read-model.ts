@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrderView } from '../../domain/orders';
-import type { OrderPageKey } from './page-token';
+import { OrderView } from '../../domain/orders';
+import { OrderPageKey } from './page-token';
+import { decodeItem, decodeItems, type ItemSource } from './stored-items';
 
 export interface OrderPage {
   readonly items: OrderView[];
@@ -18,7 +19,7 @@ export class ReadModel {
 
   async get(orderId: string): Promise<OrderView | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId } }));
-    return Item as OrderView | undefined;
+    return Item === undefined ? undefined : decodeItem(OrderView, Item, this.source(['orderId']));
   }
 
   /**
@@ -60,9 +61,14 @@ export class ReadModel {
         ExclusiveStartKey: startKey ? { ...startKey } : undefined,
       }),
     );
+    const source = this.source(['orderId', 'customerId', 'placedAt']);
     return {
-      items: (page.Items ?? []) as OrderView[],
-      ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey as OrderPageKey } : {}),
+      items: decodeItems(OrderView, page.Items, source),
+      ...(page.LastEvaluatedKey ? { lastKey: decodeItem(OrderPageKey, page.LastEvaluatedKey, source) } : {}),
     };
+  }
+
+  private source(keyNames: readonly string[]): ItemSource {
+    return { table: this.tableName, keyNames };
   }
 }

@@ -6,23 +6,41 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import * as t from 'io-ts';
+import { IsoDateTime, NonEmptyString, NonNegativeInteger } from '../../domain/shared/codecs';
+import { decodeItem, decodeItems, type ItemSource } from './stored-items';
 
 /** PENDING until the review ends: decided (APPROVED, REJECTED), ended by the order (CANCELLED) or by its timeout. */
-export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | 'TIMED_OUT';
+export const ReviewStatus = t.keyof(
+  { PENDING: null, APPROVED: null, REJECTED: null, CANCELLED: null, TIMED_OUT: null },
+  'ReviewStatus',
+);
+export type ReviewStatus = t.TypeOf<typeof ReviewStatus>;
 
-export interface Review {
-  readonly orderId: string;
-  readonly status: ReviewStatus;
-  /** The saga's task token; answering it moves the order on. */
-  readonly taskToken: string;
-  readonly total: number;
-  readonly requestedAt: string;
-  /** When the saga's review timeout fires (ISO-8601); absent on reviews opened before it was recorded. */
-  readonly expiresAt?: string;
-  /** When the review ended, and who decided it. */
-  readonly decidedAt?: string;
-  readonly reviewer?: string;
-}
+/** A review as the table holds it; the codec reads one back. */
+export const Review = t.readonly(
+  t.intersection([
+    t.type({
+      orderId: NonEmptyString,
+      status: ReviewStatus,
+      /** The saga's task token; answering it moves the order on. */
+      taskToken: NonEmptyString,
+      total: NonNegativeInteger,
+      requestedAt: IsoDateTime,
+    }),
+    t.partial({
+      /** When the saga's review timeout fires (ISO-8601); absent on reviews opened before it was recorded. */
+      expiresAt: IsoDateTime,
+      /** When the review ended, and who decided it. */
+      decidedAt: IsoDateTime,
+      reviewer: t.string,
+    }),
+  ]),
+  'Review',
+);
+export type Review = t.TypeOf<typeof Review>;
+
+const source = (table: string): ItemSource => ({ table, keyNames: ['orderId'] });
 
 /**
  * Orders waiting for a person, with the task token that resumes their saga. The order's event stream
@@ -56,7 +74,7 @@ export class ReviewsStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }),
     );
-    return Item as Review | undefined;
+    return Item === undefined ? undefined : decodeItem(Review, Item, source(this.tableName));
   }
 
   /**
@@ -112,7 +130,7 @@ export class ReviewsStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      reviews.push(...((page.Items ?? []) as Review[]));
+      reviews.push(...decodeItems(Review, page.Items, source(this.tableName)));
       startKey = page.LastEvaluatedKey;
     } while (startKey && reviews.length < limit);
     return reviews.slice(0, limit);

@@ -9,6 +9,10 @@ import { issuesFromDecodeErrors } from '../shared/io-ts-issues';
 
 export const NOTIFIED_EVENT_TYPES = ['OrderConfirmed', 'OrderCancelled'] as const;
 export type NotifiedEventType = (typeof NOTIFIED_EVENT_TYPES)[number];
+export const NotifiedEventType = t.keyof(
+  Object.fromEntries(NOTIFIED_EVENT_TYPES.map((type) => [type, null])) as Record<NotifiedEventType, null>,
+  'NotifiedEventType',
+);
 
 /**
  * What the notifications topic carries: one order outcome, with what subscribers filter on (event
@@ -18,7 +22,7 @@ export const OutcomeMessage = t.intersection(
   [
     t.type({
       eventId: NonEmptyString,
-      eventType: t.keyof({ OrderConfirmed: null, OrderCancelled: null }),
+      eventType: NotifiedEventType,
       orderId: NonEmptyString,
       customerId: NonEmptyString,
       total: NonNegativeInteger,
@@ -66,20 +70,31 @@ export function outcomeAttributes(
   };
 }
 
-export type NotificationChannel = 'customer-email' | 'ops-alert';
+export const NotificationChannel = t.keyof(
+  { 'customer-email': null, 'ops-alert': null },
+  'NotificationChannel',
+);
+export type NotificationChannel = t.TypeOf<typeof NotificationChannel>;
 
-/** One outbound message, as the notifiers record it (the simulated email or ops alert). */
-export interface Notification {
-  readonly orderId: string;
-  /** `<channel>#<eventId>`: one notification per channel per event, however often it is delivered. */
-  readonly notificationId: string;
-  readonly channel: NotificationChannel;
-  readonly eventId: string;
-  readonly eventType: NotifiedEventType;
-  readonly recipient: string;
-  readonly text: string;
-  readonly createdAt: string;
-}
+/**
+ * One outbound message, as the notifiers record it (the simulated email or ops alert). The codec reads
+ * one back from the notifications table.
+ */
+export const Notification = t.readonly(
+  t.type({
+    orderId: NonEmptyString,
+    /** `<channel>#<eventId>`: one notification per channel per event, however often it is delivered. */
+    notificationId: NonEmptyString,
+    channel: NotificationChannel,
+    eventId: NonEmptyString,
+    eventType: NotifiedEventType,
+    recipient: NonEmptyString,
+    text: t.string,
+    createdAt: IsoDateTime,
+  }),
+  'Notification',
+);
+export type Notification = t.TypeOf<typeof Notification>;
 
 const REASON_TEXT: Record<CancellationReason, string> = {
   OUT_OF_STOCK: 'an item is out of stock',

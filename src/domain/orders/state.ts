@@ -1,3 +1,4 @@
+import * as t from 'io-ts';
 import type { CancellationReason } from './events';
 import type { OrderLine, ShippingAddress, SkuQuantity } from './order-values';
 
@@ -11,6 +12,10 @@ export const ORDER_STATUSES = [
   'CANCELLED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const OrderStatus = t.keyof(
+  Object.fromEntries(ORDER_STATUSES.map((s) => [s, null])) as Record<OrderStatus, null>,
+  'OrderStatus',
+);
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED'];
 

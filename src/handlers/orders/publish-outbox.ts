@@ -9,7 +9,7 @@ import {
   isOrderEventType,
   type OrderEventEnvelope,
 } from '../../domain/orders';
-import { fromItem } from '../../adapters/dynamodb/event-items';
+import { envelopeParts } from '../../adapters/dynamodb/event-items';
 import { type EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
 import { eventPublisher as busPublisher } from '../composition-root/bus';
 import { logger, observability } from '../observability';
@@ -31,7 +31,7 @@ export const isOrderStream = (record: DynamoDBRecord): boolean =>
 export const decode = (record: DynamoDBRecord): OrderEventEnvelope | undefined => {
   const image = record.dynamodb?.NewImage;
   if (!image) return undefined;
-  const decoded = decodeOrderEnvelope(fromItem(unmarshall(image as Record<string, AttributeValue>)));
+  const decoded = decodeOrderEnvelope(envelopeParts(unmarshall(image as Record<string, AttributeValue>)));
   if (E.isRight(decoded)) return decoded.right;
   logger.error('undecodable event in the store', {
     error: decoded.left.message,

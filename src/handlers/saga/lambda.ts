@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import type * as t from 'io-ts';
 import * as steps from './steps';
 import {
   inventoryStore,
@@ -7,6 +8,7 @@ import {
   paymentProvider,
 } from '../composition-root/stores';
 import { closeOpenReview } from './review-steps';
+import { CancelOrderInput, ConfirmOrderInput, decodeStepInput, OrderStepInput } from './step-inputs';
 import { logger, observability } from '../observability';
 
 /*
@@ -23,12 +25,18 @@ const deps = (): steps.StepDeps => ({
   closeReview: closeOpenReview,
 });
 
-const step = <I, O>(name: string, run: (deps: steps.StepDeps, input: I) => Promise<O>) =>
-  middy<I, O>()
+/** A Task function: its payload decoded with `input` (ValidationError when it does not), then `run`. */
+const step = <I, O>(
+  name: string,
+  input: t.Decoder<unknown, I>,
+  run: (deps: steps.StepDeps, input: I) => Promise<O>,
+) =>
+  middy<unknown, O>()
     .use(observability())
-    .handler(async (input) => {
+    .handler(async (payload) => {
       try {
-        const output = await run(deps(), input);
+        const decoded = decodeStepInput(input, payload);
+        const output = await run(deps(), decoded);
         logger.info('saga step done', { step: name });
         return output;
       } catch (error) {
@@ -38,9 +46,9 @@ const step = <I, O>(name: string, run: (deps: steps.StepDeps, input: I) => Promi
       }
     });
 
-export const reserveInventory = step('ReserveInventory', steps.reserveInventory);
-export const authorizePayment = step('AuthorizePayment', steps.authorizePayment);
-export const confirmOrder = step('ConfirmOrder', steps.confirmOrder);
-export const refundPayment = step('RefundPayment', steps.refundPayment);
-export const releaseInventory = step('ReleaseInventory', steps.releaseInventory);
-export const cancelOrder = step('CancelOrder', steps.cancelOrder);
+export const reserveInventory = step('ReserveInventory', OrderStepInput, steps.reserveInventory);
+export const authorizePayment = step('AuthorizePayment', OrderStepInput, steps.authorizePayment);
+export const confirmOrder = step('ConfirmOrder', ConfirmOrderInput, steps.confirmOrder);
+export const refundPayment = step('RefundPayment', OrderStepInput, steps.refundPayment);
+export const releaseInventory = step('ReleaseInventory', OrderStepInput, steps.releaseInventory);
+export const cancelOrder = step('CancelOrder', CancelOrderInput, steps.cancelOrder);

@@ -11,14 +11,7 @@ import { orderEventStore, reviewsStore } from '../composition-root/stores';
 import { loadOrder, record } from '../shared/order-commands';
 import { observability } from '../observability';
 import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
-
-export interface RequestReviewInput {
-  readonly orderId: string;
-  readonly total: number;
-  readonly taskToken: string;
-  /** The task's timeout (the stage's reviewTimeoutSeconds), so the review can say when it expires. */
-  readonly timeoutSeconds?: number;
-}
+import { decodeStepInput, RequestReviewInput } from './step-inputs';
 
 /**
  * The ManualReview task (`lambda:invoke.waitForTaskToken`): records that the order awaits review, then
@@ -88,6 +81,6 @@ export async function closeOpenReview(orderId: string, reason: CancellationReaso
   return reviewsStore().close(orderId, REVIEW_STATUS_BY_REASON[reason] ?? 'CANCELLED', now.toISOString());
 }
 
-export const handler = middy<RequestReviewInput, { awaiting: true }>()
+export const handler = middy<unknown, { awaiting: true }>()
   .use(observability())
-  .handler((input) => requestReview(input));
+  .handler((input) => requestReview(decodeStepInput(RequestReviewInput, input)));
