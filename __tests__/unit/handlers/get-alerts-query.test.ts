@@ -10,7 +10,7 @@ const issuesOf = (query: Record<string, string>) => {
     if (error instanceof ValidationError) return error.details.map(({ path, rule }) => ({ path, rule }));
     throw error;
   }
-  throw new Error('the query was accepted');
+  throw new TypeError('the query was accepted');
 };
 
 describe('GET /analytics/alerts query', () => {

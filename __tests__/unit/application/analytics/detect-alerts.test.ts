@@ -60,13 +60,17 @@ class InMemoryAlertsStore implements AlertsStore {
   }
 }
 
+class BusUnavailable extends Error {
+  override readonly name = 'BusUnavailable';
+}
+
 /** The bus in memory: every event it took, or a failure while `failing`. */
 class RecordingSink implements AlertSink {
   readonly received: AlertEvent[] = [];
   failing = false;
 
   async publish(events: readonly AlertEvent[]) {
-    if (this.failing) throw new Error('PutEvents: service unavailable');
+    if (this.failing) throw new BusUnavailable('PutEvents: service unavailable');
     this.received.push(...events);
     return { failed: [] };
   }
