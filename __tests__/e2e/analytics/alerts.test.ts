@@ -43,14 +43,31 @@ const control = async (operation: string, body: unknown) => {
   expect(response.status).toBe(200);
 };
 
-const alertsSince = async (since: Date, subject: string): Promise<AlertBody[]> => {
+const alertsSince = async (since: Date, subject: string, status = 'all'): Promise<AlertBody[]> => {
   const result = await api<{ alerts: AlertBody[] }>(
     'GET',
-    `/analytics/alerts?since=${since.toISOString()}&limit=500`,
+    `/analytics/alerts?since=${since.toISOString()}&status=${status}&limit=500`,
   );
   expect(result.status).toBe(200);
   return result.body.alerts.filter((alert) => alert.subject === subject);
 };
+
+/** Every alert raised since `since`, following nextToken with pages of `limit`. */
+async function allAlertsSince(since: Date, limit: number): Promise<AlertBody[]> {
+  const alerts: AlertBody[] = [];
+  let token: string | undefined;
+  do {
+    const page = await api<{ alerts: AlertBody[]; nextToken?: string }>(
+      'GET',
+      `/analytics/alerts?since=${since.toISOString()}&limit=${limit}${token ? `&nextToken=${token}` : ''}`,
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.alerts.length).toBeLessThanOrEqual(limit);
+    alerts.push(...page.body.alerts);
+    token = page.body.nextToken;
+  } while (token !== undefined);
+  return alerts;
+}
 
 /** True when the alerts group has committed every partition up to its end. */
 async function consumerCaughtUp(): Promise<boolean> {
@@ -87,30 +104,21 @@ async function unpublishedAlerts(): Promise<number> {
   }
 }
 
-/**
- * Every message of the ops alerts queue about `subject`, received until the queue has nothing more to
- * give; they are deleted, the others are left for whoever they are about.
- */
-async function opsAlertsAbout(subject: string): Promise<AlertBody[]> {
+/** Every message the ops alerts queue has given this test file (only this file reads that queue). */
+const opsAlerts: AlertBody[] = [];
+
+/** Receives (and deletes) what the ops alerts queue holds now; answers every message received so far. */
+async function drainOpsAlerts(): Promise<AlertBody[]> {
   const client = sqsClient();
   try {
     const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: OPS_ALERTS_QUEUE }));
-    const found: AlertBody[] = [];
     for (;;) {
       const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({
-          QueueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 1,
-          // Not seen again by this loop: each message is counted once.
-          VisibilityTimeout: 600,
-        }),
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
       );
-      if (Messages.length === 0) return found;
+      if (Messages.length === 0) return opsAlerts;
       for (const message of Messages) {
-        const body = JSON.parse(message.Body ?? '{}') as AlertBody;
-        if (body.subject !== subject) continue;
-        found.push(body);
+        opsAlerts.push(JSON.parse(message.Body ?? '{}') as AlertBody);
         await client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
       }
     }
@@ -118,6 +126,8 @@ async function opsAlertsAbout(subject: string): Promise<AlertBody[]> {
     client.destroy();
   }
 }
+
+const about = (alerts: readonly AlertBody[], subject: string) => alerts.filter((a) => a.subject === subject);
 
 describe('analytics: alerts from the order-events topic', () => {
   afterEach(() => control('ClearFaults', {}));
@@ -127,7 +137,12 @@ describe('analytics: alerts from the order-events topic', () => {
     const fast = uniqueCustomer('alerts-fast');
     const slow = uniqueCustomer('alerts-slow');
     await control('InjectFault', { kind: 'duplicate-kafka-record', functionName: CONSUMER, count: 5 });
-    for (let i = 0; i < 6; i += 1) await placeOrder(validOrder({ customerId: fast }));
+    // A second customer over the threshold gives the listing two alerts to page through.
+    const alsoFast = uniqueCustomer('alerts-fast');
+    for (let i = 0; i < 6; i += 1) {
+      await placeOrder(validOrder({ customerId: fast }));
+      await placeOrder(validOrder({ customerId: alsoFast }));
+    }
     for (let i = 0; i < 2; i += 1) await placeOrder(validOrder({ customerId: slow }));
 
     const [raised] = await eventually(
@@ -148,19 +163,31 @@ describe('analytics: alerts from the order-events topic', () => {
     await eventually(consumerCaughtUp, (done) => done, 180_000);
     await eventually(unpublishedAlerts, (count) => count === 0, 120_000);
     expect(await alertsSince(since, fast)).toHaveLength(1);
+    expect(await alertsSince(since, alsoFast)).toHaveLength(1);
     expect(await alertsSince(since, slow)).toEqual([]);
+    expect(await alertsSince(since, fast, 'open')).toHaveLength(1);
+    expect(await alertsSince(since, fast, 'cleared')).toEqual([]);
+    expect(await alertsSince(new Date(Date.now() + 60_000), fast)).toEqual([]);
+
+    // Paging one alert at a time gives the same list, newest raisedAt first.
+    const all = await allAlertsSince(since, 500);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const paged = await allAlertsSince(since, 1);
+    expect(paged.map((a) => a.alertId)).toEqual(all.map((a) => a.alertId));
+    expect(paged.map((a) => a.raisedAt)).toEqual([...paged.map((a) => a.raisedAt)].sort().reverse());
 
     // Delivered through EventBridge -> SNS -> SQS, raw: the body is the AlertRaised detail.
-    const delivered = await eventually(
-      () => opsAlertsAbout(fast),
-      (alerts) => alerts.length > 0,
+    await eventually(
+      drainOpsAlerts,
+      (alerts) => about(alerts, fast).length > 0 && about(alerts, alsoFast).length > 0,
       120_000,
     );
-    const later = await opsAlertsAbout(fast);
-    expect([...delivered, ...later]).toEqual([
+    const delivered = await drainOpsAlerts();
+    expect(about(delivered, fast)).toEqual([
       expect.objectContaining({ alertId: raised?.alertId, ruleId: 'velocity' }),
     ]);
-    expect(await opsAlertsAbout(slow)).toEqual([]);
+    expect(about(delivered, alsoFast)).toEqual([expect.objectContaining({ ruleId: 'velocity' })]);
+    expect(about(delivered, slow)).toEqual([]);
   });
 
   it('delivers an AlertRaised that reaches the bus via the alerts topic to the ops alerts queue', async () => {
@@ -200,13 +227,8 @@ describe('analytics: alerts from the order-events topic', () => {
     } finally {
       events.destroy();
     }
-    const delivered = await eventually(
-      () => opsAlertsAbout(subject),
-      (alerts) => alerts.length > 0,
-      60_000,
-    );
-    const later = await opsAlertsAbout(subject);
-    expect([...delivered, ...later]).toEqual([detail]);
+    await eventually(drainOpsAlerts, (alerts) => about(alerts, subject).length > 0, 60_000);
+    expect(about(await drainOpsAlerts(), subject)).toEqual([detail]);
   });
 
   it('runs tickAlerts (what the schedule rule invokes) into the same CEP state', async () => {
