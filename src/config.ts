@@ -43,6 +43,17 @@ const listFromString = new t.Type<readonly string[], string, unknown>(
   (list) => list.join(','),
 );
 
+/** A whole percentage, 0 to 100. */
+const percent = new t.Type<number, string, unknown>(
+  'an integer percentage from 0 to 100',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 100,
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d+$/.test(u.trim()) ? Number(u) : NaN;
+    return Number.isInteger(n) && n <= 100 ? t.success(n) : t.failure(u, c);
+  },
+  String,
+);
+
 const name = text('a non-empty name', (s) => s.trim().length > 0);
 const url = text('an http(s) URL', (s) => /^https?:\/\/[^\s]+$/.test(s));
 const arn = text('an ARN', (s) => s.startsWith('arn:'));
@@ -76,6 +87,16 @@ export const SETTINGS = {
   ANOMALY_ENDPOINT_NAME: text('a SageMaker endpoint name (letters, digits, hyphens; at most 63)', (s) =>
     /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(s),
   ),
+  // The alert rules' thresholds (src/domain/analytics/rules, docs/analytics.md "Alerts"), per stage.
+  ALERT_VELOCITY_WINDOW_SECONDS: integerFromString('a positive integer (seconds)', 1),
+  ALERT_VELOCITY_MAX_ORDERS: integerFromString('a non-negative integer (orders)', 0),
+  ALERT_VELOCITY_MAX_TOTAL_MINOR: integerFromString('a non-negative integer (minor units)', 0),
+  ALERT_DECLINE_WINDOW_SECONDS: integerFromString('a positive integer (seconds)', 1),
+  ALERT_DECLINE_MAX_RATE_PERCENT: percent,
+  ALERT_DECLINE_MIN_ATTEMPTS: integerFromString('a positive integer (attempts)', 1),
+  ALERT_STUCK_ORDER_SECONDS: integerFromString('a positive integer (seconds)', 1),
+  ALERT_REVIEW_MAX_WAITING: integerFromString('a non-negative integer (orders)', 0),
+  ALERT_REVIEW_SLA_SECONDS: integerFromString('a positive integer (seconds)', 1),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -101,9 +101,11 @@ describe('compiled template: alarms', () => {
     const template = await ciTemplate();
     const dlqs = deadLetterQueues(template);
     expect(dlqs).toEqual([
+      'AlertsFailuresQueue',
       'AnalyticsFailuresQueue',
       'CustomerNotificationsDeadLetterQueue',
       'EventDeliveryDeadLetterQueue',
+      'OpsAlertsDeadLetterQueue',
       'OpsNotificationsDeadLetterQueue',
       'OrderOutcomesDeadLetterQueue',
       'OrderStreamFailuresQueue',

@@ -8,6 +8,7 @@ const ADMIN_ROUTES = [
   'POST /orders/{orderId}/review',
   'GET /orders/{orderId}/saga',
   'GET /analytics/metrics',
+  'GET /analytics/alerts',
 ];
 const PUBLIC_ROUTES = ['GET /health'];
 

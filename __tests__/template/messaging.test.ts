@@ -66,8 +66,17 @@ describe('compiled template: messaging fabric', () => {
     const rules = resourcesOfType(await ciTemplate(), 'AWS::Events::Rule');
     expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const [id, rule] of rules) {
-      expect(() => validateEventPattern(rule.Properties?.EventPattern)).not.toThrow();
-      expect(referencedLogicalId(rule.Properties?.EventBusName)).toBe('EventBus');
+      if (rule.Properties?.ScheduleExpression !== undefined) {
+        // Schedules run on the default bus only, and match no events (tickAlerts: alerts.test.ts).
+        expect({ id, bus: rule.Properties.EventBusName, pattern: rule.Properties.EventPattern }).toEqual({
+          id,
+          bus: undefined,
+          pattern: undefined,
+        });
+      } else {
+        expect(() => validateEventPattern(rule.Properties?.EventPattern)).not.toThrow();
+        expect(referencedLogicalId(rule.Properties?.EventBusName)).toBe('EventBus');
+      }
       for (const target of rule.Properties?.Targets as {
         RetryPolicy?: unknown;
         DeadLetterConfig?: { Arn?: unknown };
@@ -92,7 +101,10 @@ describe('compiled template: messaging fabric', () => {
       const p = subscription.Properties ?? {};
       const scope = (p.FilterPolicyScope ?? 'MessageAttributes') as FilterPolicyScope;
       scopes.add(scope);
-      expect(() => validateFilterPolicy(p.FilterPolicy, scope)).not.toThrow();
+      // The ops alerts subscription takes every message of the alerts topic: no filter to validate.
+      if (p.FilterPolicy !== undefined) {
+        expect(() => validateFilterPolicy(p.FilterPolicy, scope)).not.toThrow();
+      }
       expect({
         id,
         redrive:

@@ -142,6 +142,18 @@ describe('compiled template: who may deliver to the stack (resource policies)', 
       expect.arrayContaining(['SagaStartsRule', 'OrderOutcomesRule', 'AlertsRule']),
     );
     for (const delivery of deliveries) {
+      if (template.Resources[delivery.resourceId]?.Type === 'AWS::Lambda::Function') {
+        // A function target (tickAlerts' schedule) is admitted by a Lambda permission naming the rule.
+        const permitted = resourcesOfType(template, 'AWS::Lambda::Permission').some(
+          ([, permission]) =>
+            referencedLogicalId(props(permission).FunctionName) === delivery.resourceId &&
+            props(permission).Principal === 'events.amazonaws.com' &&
+            props(permission).Action === 'lambda:InvokeFunction' &&
+            referencedLogicalId(props(permission).SourceArn) === delivery.rule,
+        );
+        expect({ ...delivery, permitted }).toEqual({ ...delivery, permitted: true });
+        continue;
+      }
       const policies = statements.filter((s) => s.attachedTo.includes(delivery.resourceId));
       const admitted = policies.some(({ statement }) =>
         admits(statement, { service: 'events.amazonaws.com', ...delivery, sourceId: delivery.rule }),

@@ -320,11 +320,12 @@ describe('serverless-rules (cfn-lint-serverless) on the compiled template', () =
     const withDestination = new Set(
       resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')
         .filter(([, c]) => (props(c).DestinationConfig as { OnFailure?: unknown })?.OnFailure !== undefined)
-        .map(([, c]) => JSON.stringify(props(c).FunctionName)),
+        .map(([, c]) => referencedLogicalId(props(c).FunctionName)),
     );
+    // By logical id: the invoke config names the function by Ref, the permission by its Arn.
     const asyncWithout = permissions
       .filter(([, p]) => asyncPrincipals.test(String(props(p).Principal)))
-      .filter(([, p]) => !withDestination.has(JSON.stringify(props(p).FunctionName)))
+      .filter(([, p]) => !withDestination.has(referencedLogicalId(props(p).FunctionName)))
       .map(([id]) => id);
     expect(asyncWithout).toEqual([]);
   });
@@ -383,6 +384,7 @@ describe('serverless-rules (cfn-lint-serverless) on the compiled template', () =
       const flagged = queuesWithoutDlqRole(template);
       // Suppressed with evidence: each is itself a dead-letter destination, the end of the line.
       expect(flagged).toEqual([
+        'AlertsFailuresQueue',
         'AnalyticsFailuresQueue',
         'EventDeliveryDeadLetterQueue',
         'OrderStreamFailuresQueue',

@@ -16,6 +16,7 @@ import {
   ShippingAddress,
   StockChange,
 } from '../../src/domain/orders';
+import { ALERTS_SOURCE, alertDataCodecs } from '../../src/domain/analytics/alerts';
 import { type ExampleHints, exampleOf } from './examples';
 import {
   definitionRef,
@@ -52,6 +53,16 @@ export const EVENT_MEANINGS: Readonly<Record<OrderEventType, string>> = {
   InventoryReleased:
     "Stock held for the order was given back to inventory; a line's `available` is the SKU's available stock read just after (absent from older events).",
   OrderCancelled: 'The order was cancelled, with a reason; refunds and stock releases may follow.',
+};
+
+/** Events about the order stream rather than one order: the alerts pipeline's (docs/analytics.md). */
+export const ALERT_EVENT_TYPES = ['AlertRaised', 'AlertCleared'] as const;
+export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
+
+export const ALERT_EVENT_MEANINGS: Readonly<Record<AlertEventType, string>> = {
+  AlertRaised:
+    "An alert rule's condition started to hold for a subject (a customer, an order, payments, reviews); routed to the alerts topic.",
+  AlertCleared: 'The condition of a raised alert stopped holding; on the bus only.',
 };
 
 /** Value shapes shared by several events: `$defs` of the schema, "Shared types" of the markdown. */
@@ -163,12 +174,36 @@ export const exampleDetail = (type: OrderEventType): { metadata: unknown; data: 
   return detail;
 };
 
+const ALERT_HINTS: ExampleHints = {
+  alertId: 'velocity:cust-1042:2026-11-26T09:30:00.000Z',
+  ruleId: 'velocity',
+  severity: 'warning',
+  subject: 'cust-1042',
+  summary: 'customer cust-1042 placed 6 orders totalling 15000 EUR within 10 min (limits: 5 orders, 500000)',
+  evidence: [eventIdOf(0), eventIdOf(13)],
+  window: { start: occurredAt(0), end: occurredAt(5) },
+  raisedAt: occurredAt(5),
+  clearedAt: occurredAt(16),
+};
+
+/** The example `detail` of an alert event (the alert's data itself), checked with its codec. */
+export const exampleAlertDetail = (type: AlertEventType): unknown => {
+  const detail = exampleOf(alertDataCodecs[type], ALERT_HINTS, `${type}.detail`);
+  const decoded = alertDataCodecs[type].decode(detail);
+  if (E.isLeft(decoded)) {
+    throw new CatalogueError(
+      `The example of ${type} does not decode with its codec: ${PathReporter.report(decoded).join('; ')}`,
+    );
+  }
+  return detail;
+};
+
 // ---------------------------------------------------------------------------------------------------
 // JSON Schema
 
 export const buildSchema = (): JsonSchema => {
   const clash = SHARED_DEFINITIONS.find(({ name }) =>
-    (ORDER_EVENT_TYPES as readonly string[]).includes(name),
+    [...ORDER_EVENT_TYPES, ...ALERT_EVENT_TYPES].includes(name as never),
   );
   if (clash) throw new CatalogueError(`Shared definition ${clash.name} has the name of an event type`);
   const converter = new JsonSchemaConverter(SHARED_DEFINITIONS);
@@ -184,6 +219,17 @@ export const buildSchema = (): JsonSchema => {
       },
     ]),
   );
+  const alerts = Object.fromEntries(
+    ALERT_EVENT_TYPES.map((type) => [
+      type,
+      {
+        title: type,
+        description: ALERT_EVENT_MEANINGS[type],
+        'x-eventbridge': { source: ALERTS_SOURCE, 'detail-type': type },
+        ...converter.toSchema(alertDataCodecs[type], `${type}.detail`),
+      },
+    ]),
+  );
   return {
     $schema: JSON_SCHEMA_DIALECT,
     $id: SCHEMA_ID,
@@ -191,7 +237,7 @@ export const buildSchema = (): JsonSchema => {
     description:
       'EventBridge `detail` ({ metadata, data }) of every order event, keyed by event type. ' +
       `Generated from the io-ts codecs in src/domain by scripts/generate-event-catalogue.ts (${REGENERATE_COMMAND}); do not edit.`,
-    $defs: { ...events, ...converter.definitions() },
+    $defs: { ...events, ...alerts, ...converter.definitions() },
   };
 };
 
@@ -378,6 +424,27 @@ const eventSection = (type: OrderEventType, schema: JsonSchema): string => {
   ].join('\n\n');
 };
 
+const alertSection = (type: AlertEventType, schema: JsonSchema): string =>
+  [
+    `### ${type}`,
+    ALERT_EVENT_MEANINGS[type],
+    [
+      `- EventBridge: \`source\` ${code(ALERTS_SOURCE)}, \`detail-type\` ${code(type)}`,
+      `- JSON Schema: \`events.schema.json${definitionRef(type)}\``,
+    ].join('\n'),
+    '`detail` fields:',
+    fieldTable(schema),
+    'Example `detail`:',
+    json(exampleAlertDetail(type)),
+  ].join('\n\n');
+
+const alertsIntro = (): string =>
+  `Published by the alerts pipeline (\`detectAlerts\`, \`tickAlerts\`; [analytics.md](analytics.md#alerts-complex-event-processing))
+with \`source\` ${code(ALERTS_SOURCE)}. Unlike order events, their \`detail\` is the alert itself, with no
+metadata envelope, and they are not on the Kafka topic. \`alertId\` (\`<ruleId>:<subject>:<window start>\`) is the
+same for every delivery of one alert: subscribers drop repeats by it. The stack's \`alerts\` rule routes
+AlertRaised to the alerts topic.`;
+
 const sharedSection = (name: string, schema: JsonSchema): string => {
   const body = Array.isArray(schema.enum)
     ? `A string, one of:\n\n${schema.enum.map((value) => `- ${code(value)}`).join('\n')}`
@@ -406,6 +473,17 @@ export const buildMarkdown = (schema: JsonSchema): string => {
       ]),
     ),
     ...ORDER_EVENT_TYPES.map((type) => eventSection(type, definition(type))),
+    '## Alert events',
+    alertsIntro(),
+    table(
+      ['Event', 'Source', 'Meaning'],
+      ALERT_EVENT_TYPES.map((type) => [
+        `[${type}](${anchor(type)})`,
+        code(ALERTS_SOURCE),
+        ALERT_EVENT_MEANINGS[type],
+      ]),
+    ),
+    ...ALERT_EVENT_TYPES.map((type) => alertSection(type, definition(type))),
     '## Shared types',
     ...SHARED_DEFINITIONS.map(({ name }) => sharedSection(name, definition(name))),
   ].join('\n\n')}\n`;

@@ -62,6 +62,10 @@ const EXPECTED: Record<string, (result: Record<string, unknown>) => void> = {
       expect.objectContaining({ partition: 'orderflow.local.sample-events-0' }),
     ]),
   getAnalyticsMetrics: answers(200),
+  // The same sample record: it joins the stack's one CEP state under its own partition, evaluated once.
+  detectAlerts: (r) => expect(r).toMatchObject({ committed: expect.any(Array), unpublished: 0 }),
+  tickAlerts: (r) => expect(r).toMatchObject({ committed: expect.any(Array), unpublished: 0 }),
+  getAnalyticsAlerts: answers(200),
 };
 
 /** Places the sample order (the OrderPlaced of events/publishOutbox.json) and waits for its saga to end. */

@@ -26,4 +26,20 @@ describe('decodeSettings', () => {
       'Invalid configuration: EVENT_STORE_TABLE is not set; PAYMENT_TIMEOUT_MS must be a positive integer (milliseconds) (got "3s"); APP_SECRET must be at least 32 characters',
     );
   });
+
+  it("decodes the alert rules' thresholds and names a missing or malformed one", () => {
+    expect(
+      decodeSettings(['ALERT_VELOCITY_MAX_ORDERS', 'ALERT_DECLINE_MAX_RATE_PERCENT'], {
+        ALERT_VELOCITY_MAX_ORDERS: '5',
+        ALERT_DECLINE_MAX_RATE_PERCENT: '30',
+      }),
+    ).toEqual({ ALERT_VELOCITY_MAX_ORDERS: 5, ALERT_DECLINE_MAX_RATE_PERCENT: 30 });
+    expect(() =>
+      decodeSettings(['ALERT_VELOCITY_WINDOW_SECONDS', 'ALERT_DECLINE_MAX_RATE_PERCENT'], {
+        ALERT_DECLINE_MAX_RATE_PERCENT: '130',
+      }),
+    ).toThrow(
+      'Invalid configuration: ALERT_VELOCITY_WINDOW_SECONDS is not set; ALERT_DECLINE_MAX_RATE_PERCENT must be an integer percentage from 0 to 100 (got "130")',
+    );
+  });
 });

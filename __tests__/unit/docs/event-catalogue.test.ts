@@ -19,8 +19,12 @@ import {
   type OrderEventType,
   PositiveInteger,
 } from '../../../src/domain/orders';
+import { alertDataCodecs } from '../../../src/domain/analytics/alerts';
 import {
+  ALERT_EVENT_MEANINGS,
+  ALERT_EVENT_TYPES,
   EVENT_MEANINGS,
+  exampleAlertDetail,
   exampleDetail,
   renderCatalogue,
   SCHEMA_ID,
@@ -109,6 +113,7 @@ describe('every event type is catalogued', () => {
   it('the schema has exactly one definition per event type besides the shared definitions', () => {
     expect(Object.keys(schema.$defs)).toEqual([
       ...ORDER_EVENT_TYPES,
+      ...ALERT_EVENT_TYPES,
       ...SHARED_DEFINITIONS.map((d) => d.name),
     ]);
     expect(schema.$schema).toBe(JSON_SCHEMA_DIALECT);
@@ -130,6 +135,25 @@ describe('every event type is catalogued', () => {
     expect(catalogue.markdown).toContain(row);
     expect(catalogue.markdown).toContain(`\n### ${type}\n`);
   });
+
+  it.each(ALERT_EVENT_TYPES)(
+    '%s: in the schema and the markdown, its detail the alert data, its example valid',
+    (type) => {
+      expect(schema.$defs[type]).toMatchObject({
+        'x-eventbridge': { source: 'orderflow.analytics', 'detail-type': type },
+        type: 'object',
+        properties: { alertId: { type: 'string' }, ruleId: { type: 'string' }, subject: { type: 'string' } },
+      });
+      expect(catalogue.markdown).toContain(
+        `| [${type}](#${type.toLowerCase()}) | \`orderflow.analytics\` | ${ALERT_EVENT_MEANINGS[type]} |`,
+      );
+      expect(catalogue.markdown).toContain(`\n### ${type}\n`);
+      const example = exampleAlertDetail(type);
+      const codec: t.Mixed = alertDataCodecs[type];
+      expect(E.isRight(codec.decode(example))).toBe(true);
+      expect(markdownExample(type as never)).toEqual(example);
+    },
+  );
 
   it('the markdown documents every data field of every event', () => {
     for (const type of ORDER_EVENT_TYPES) {

@@ -17,7 +17,7 @@ export class UndecodableOrderRecord extends Error {
   override readonly name = 'UndecodableOrderRecord';
 }
 
-function decodeRecord(record: MSKRecord): PartitionRecord {
+export function decodeRecord(record: MSKRecord): PartitionRecord {
   const where = `${record.topic}-${record.partition}@${record.offset}`;
   let value: unknown;
   try {

@@ -1,3 +1,4 @@
+import { DynamoAlertsStore } from '../../adapters/dynamodb/alerts-store';
 import { DynamoAnalyticsStore } from '../../adapters/dynamodb/analytics-store';
 import { documentClient } from '../../adapters/dynamodb/document-client';
 import { EventStore } from '../../adapters/dynamodb/event-store';
@@ -11,6 +12,7 @@ import { PaymentMethodReferences } from '../../adapters/payments/payment-method-
 import { PaymentProvider } from '../../adapters/payments/payment-provider';
 import { setting } from '../../config';
 import { DEFAULT_WINDOWING, type WindowingConfig } from '../../domain/analytics';
+import type { RuleConfigs } from '../../domain/analytics/rules';
 import { once } from './once';
 
 /*
@@ -37,6 +39,25 @@ export const analyticsStore = once(
 export const analyticsWindowing = once((): WindowingConfig => ({
   ...DEFAULT_WINDOWING,
   allowedLatenessMs: setting('ANALYTICS_ALLOWED_LATENESS_SECONDS') * 1000,
+}));
+export const alertsStore = once(() => new DynamoAlertsStore(documentClient(), setting('ANALYTICS_TABLE')));
+/** The alert rules' per-stage thresholds (custom.analytics.alerts), by rule id. */
+export const alertRuleConfigs = once((): RuleConfigs => ({
+  velocity: {
+    windowMs: setting('ALERT_VELOCITY_WINDOW_SECONDS') * 1000,
+    maxOrders: setting('ALERT_VELOCITY_MAX_ORDERS'),
+    maxTotal: setting('ALERT_VELOCITY_MAX_TOTAL_MINOR'),
+  },
+  'decline-spike': {
+    windowMs: setting('ALERT_DECLINE_WINDOW_SECONDS') * 1000,
+    maxDeclineRate: setting('ALERT_DECLINE_MAX_RATE_PERCENT') / 100,
+    minAttempts: setting('ALERT_DECLINE_MIN_ATTEMPTS'),
+  },
+  'stuck-order': { maxOpenMs: setting('ALERT_STUCK_ORDER_SECONDS') * 1000 },
+  'review-backlog': {
+    maxWaiting: setting('ALERT_REVIEW_MAX_WAITING'),
+    slaMs: setting('ALERT_REVIEW_SLA_SECONDS') * 1000,
+  },
 }));
 
 /** Page tokens are signed with a key derived from the stack's secret (APP_SECRET). */

@@ -7,7 +7,7 @@ import { logger } from './logger';
 import { metrics } from './metrics';
 
 export { logger } from './logger';
-export { metrics, orderMetrics, timedPaymentCall } from './metrics';
+export { alertMetrics, metrics, orderMetrics, timedPaymentCall } from './metrics';
 export { recordedEvents } from './order-commands';
 
 /**

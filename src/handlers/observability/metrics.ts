@@ -64,3 +64,11 @@ export async function timedPaymentCall<T>(operation: string, call: () => Promise
     emit('PaymentLatency', MetricUnit.Milliseconds, Math.round(performance.now() - started), { operation });
   }
 }
+
+/** Alerts committed by the CEP pipeline, by rule (and in total); emitted once per commit, not per delivery. */
+export const alertMetrics = {
+  raised: (ruleId: string): void => emit('AlertsRaised', MetricUnit.Count, 1, { ruleId }),
+  cleared: (ruleId: string): void => emit('AlertsCleared', MetricUnit.Count, 1, { ruleId }),
+  /** Alerts committed but not yet on the bus after this invocation (PutEvents failed). */
+  unpublished: (count: number): void => emit('AlertsUnpublished', MetricUnit.Count, count),
+};
