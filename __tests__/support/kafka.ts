@@ -24,6 +24,28 @@ export const kafkaClient = (clientId: string) =>
 /** A topic name no other test uses. */
 export const uniqueTopic = (prefix: string) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
+/** The offline stack's order-events topic. */
+export const ORDER_EVENTS_TOPIC = 'orderflow.local.order-events';
+
+/** True when consumer group `groupId` has committed every partition of `topic` up to its end. */
+export async function groupCaughtUp(groupId: string, topic = ORDER_EVENTS_TOPIC): Promise<boolean> {
+  const admin = kafkaClient(`caught-up-${groupId}`).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // A partition nothing was written to has no committed offset (-1) and nothing to wait for.
+    return ends.every(
+      (end) =>
+        Number(end.high) === 0 ||
+        Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) >=
+          Number(end.high),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A raw Kafka connection to the broker, for the requests no client library would send. */
 export class RawKafkaConnection {
   private buffered = Buffer.alloc(0);

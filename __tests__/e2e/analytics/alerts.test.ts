@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { api, eventually, placeOrder, uniqueCustomer, validOrder } from '../../support/api';
-import { kafkaClient } from '../../support/kafka';
+import { groupCaughtUp } from '../../support/kafka';
 import { sqsClient } from '../../support/messaging';
 import { dynamoDb, localClientConfig, stackUrls, TEST_CREDENTIALS, TEST_REGION } from '../../support/stack';
 
@@ -18,7 +18,6 @@ import { dynamoDb, localClientConfig, stackUrls, TEST_CREDENTIALS, TEST_REGION }
 
 const CONSUMER = 'orderflow-local-detectAlerts';
 const GROUP = 'orderflow-local-alerts';
-const TOPIC = 'orderflow.local.order-events';
 const OPS_ALERTS_QUEUE = 'orderflow-local-ops-alerts';
 const ANALYTICS_TABLE = 'orderflow-local-analytics';
 
@@ -69,23 +68,7 @@ async function allAlertsSince(since: Date, limit: number): Promise<AlertBody[]> 
   return alerts;
 }
 
-/** True when the alerts group has committed every partition up to its end. */
-async function consumerCaughtUp(): Promise<boolean> {
-  const admin = kafkaClient('alerts-e2e').admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(TOPIC);
-    const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-    return ends.every(
-      (end) =>
-        Number(end.high) === 0 ||
-        Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) >=
-          Number(end.high),
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+const consumerCaughtUp = (): Promise<boolean> => groupCaughtUp(GROUP);
 
 /** How many committed alerts are not yet on the bus (the CEP state item's list). */
 async function unpublishedAlerts(): Promise<number> {

@@ -1,6 +1,6 @@
 import { api, eventually, placeOrder, setStock, validOrder } from '../../support/api';
 import { stackUrls } from '../../support/stack';
-import { kafkaClient } from '../../support/kafka';
+import { groupCaughtUp } from '../../support/kafka';
 
 /**
  * Orders placed through the HTTP API reach the analytics consumer through the whole path (event store
@@ -10,7 +10,6 @@ import { kafkaClient } from '../../support/kafka';
  */
 
 const CONSUMER = 'orderflow-local-analyzeOrderEvents';
-const TOPIC = 'orderflow.local.order-events';
 
 interface MetricsBody {
   readonly views: { readonly topSkus: { readonly sku: string; readonly quantity: number }[] }[];
@@ -39,24 +38,7 @@ async function quantityOf(sku: string, from: Date): Promise<number> {
     .reduce((sum, top) => sum + top.quantity, 0);
 }
 
-/** True when the analytics group has committed every partition up to its end. */
-async function consumerCaughtUp(): Promise<boolean> {
-  const admin = kafkaClient('analytics-e2e').admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(TOPIC);
-    const [committed] = await admin.fetchOffsets({ groupId: 'orderflow-local-analytics', topics: [TOPIC] });
-    // A partition nothing was written to has no committed offset (-1) and nothing to wait for.
-    return ends.every(
-      (end) =>
-        Number(end.high) === 0 ||
-        Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) >=
-          Number(end.high),
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+const consumerCaughtUp = (): Promise<boolean> => groupCaughtUp('orderflow-local-analytics');
 
 describe('analytics: order metrics from the order-events topic', () => {
   afterEach(() => control('ClearFaults', {}));

@@ -1,6 +1,6 @@
 import { main } from '../../../scripts/replay-analytics';
 import { api, eventually } from '../../support/api';
-import { kafkaBootstrap, kafkaClient } from '../../support/kafka';
+import { groupCaughtUp, kafkaBootstrap } from '../../support/kafka';
 import { orderReaches, placeSagaOrder, stockedSku } from '../../support/saga';
 import { dynamoDb, stackUrls } from '../../support/stack';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +12,6 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
  * replay changes nothing either.
  */
 
-const TOPIC = 'orderflow.local.order-events';
 const MINUTE = 60_000;
 const WINDOWS = ['1m', '5m', '15m'] as const;
 
@@ -42,23 +41,7 @@ const quantityOf = async (sku: string, from: Date, to: Date) =>
     .filter((top) => top.sku === sku)
     .reduce((sum, top) => sum + top.quantity, 0);
 
-/** True when the analytics group has committed every partition up to its end. */
-async function consumerCaughtUp(): Promise<boolean> {
-  const admin = kafkaClient('analytics-replay-e2e').admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(TOPIC);
-    const [committed] = await admin.fetchOffsets({ groupId: 'orderflow-local-analytics', topics: [TOPIC] });
-    return ends.every(
-      (end) =>
-        Number(end.high) === 0 ||
-        Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) >=
-          Number(end.high),
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+const consumerCaughtUp = (): Promise<boolean> => groupCaughtUp('orderflow-local-analytics');
 
 /**
  * Spoils the stored bucket shares of [from, to) (100 more orders placed in each, envelope ids kept), as

@@ -97,37 +97,21 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
     cursor: PartitionCursor,
     readVersion: number,
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...buckets.map((bucket) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...bucketKey(partition, bucket.start),
-                  bucket: JSON.stringify(bucket),
-                  expiresAt: epochSeconds(bucket.start) + BUCKET_TTL_SECONDS,
-                },
-              },
-            })),
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...cursorKey(partition), ...cursor },
-                ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
-                ExpressionAttributeValues: { ':read': readVersion },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new AnalyticsCursorMoved(`partition ${partition} was committed past version ${readVersion}`);
-      }
-      throw error;
-    }
+    await this.withCursor(
+      partition,
+      cursor,
+      readVersion,
+      buckets.map((bucket) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...bucketKey(partition, bucket.start),
+            bucket: JSON.stringify(bucket),
+            expiresAt: epochSeconds(bucket.start) + BUCKET_TTL_SECONDS,
+          },
+        },
+      })),
+    );
   }
 
   async shares(fromStart: number, toStart: number): Promise<BucketShare[]> {
@@ -197,30 +181,14 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
     cursor: PartitionCursor,
     readVersion: number,
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...starts.map((start) => ({
-              Delete: { TableName: this.tableName, Key: bucketKey(partition, start) },
-            })),
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...cursorKey(partition), ...cursor },
-                ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
-                ExpressionAttributeValues: { ':read': readVersion },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new AnalyticsCursorMoved(`partition ${partition} was committed past version ${readVersion}`);
-      }
-      throw error;
-    }
+    await this.withCursor(
+      partition,
+      cursor,
+      readVersion,
+      starts.map((start) => ({
+        Delete: { TableName: this.tableName, Key: bucketKey(partition, start) },
+      })),
+    );
   }
 
   private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
@@ -238,5 +206,36 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
       }
     }
     return found;
+  }
+
+  /** Writes `items` and the partition's cursor in one transaction, if the cursor is still at `readVersion`. */
+  private async withCursor(
+    partition: string,
+    cursor: PartitionCursor,
+    readVersion: number,
+    items: readonly Record<string, unknown>[],
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...items,
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...cursorKey(partition), ...cursor },
+                ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
+                ExpressionAttributeValues: { ':read': readVersion },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new AnalyticsCursorMoved(`partition ${partition} was committed past version ${readVersion}`);
+      }
+      throw error;
+    }
   }
 }
