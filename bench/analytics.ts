@@ -81,38 +81,28 @@ const toMessage = (value: OrderEventEnvelope) => {
   return { key: record.key, value: record.value, headers: record.headers };
 };
 
+type Admin = ReturnType<Kafka['admin']>;
+
 /** Committed offset of the group per partition (-1 when nothing is committed). */
-async function committedOffsets(kafka: Kafka, stage: string): Promise<Map<number, number>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [topic] = await admin.fetchOffsets({ groupId: GROUP_OF(stage), topics: [TOPIC_OF(stage)] });
-    return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
+async function committedOffsets(admin: Admin, stage: string): Promise<Map<number, number>> {
+  const [topic] = await admin.fetchOffsets({ groupId: GROUP_OF(stage), topics: [TOPIC_OF(stage)] });
+  return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
 }
 
-async function endOffsets(kafka: Kafka, stage: string): Promise<Map<number, number>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(TOPIC_OF(stage));
-    return new Map(ends.map((end) => [end.partition, Number(end.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+async function endOffsets(admin: Admin, stage: string): Promise<Map<number, number>> {
+  const ends = await admin.fetchTopicOffsets(TOPIC_OF(stage));
+  return new Map(ends.map((end) => [end.partition, Number(end.high)]));
 }
 
 async function waitUntilCommitted(
-  kafka: Kafka,
+  admin: Admin,
   stage: string,
   ends: Map<number, number>,
   limitMs: number,
 ): Promise<void> {
   const deadline = Date.now() + limitMs;
   for (;;) {
-    const committed = await committedOffsets(kafka, stage);
+    const committed = await committedOffsets(admin, stage);
     if ([...ends].every(([partition, end]) => end === 0 || (committed.get(partition) ?? -1) >= end)) return;
     if (Date.now() > deadline)
       throw new BenchError(`the analytics group had not caught up after ${limitMs} ms`);
@@ -146,7 +136,7 @@ async function sendAll(producer: Producer, topic: string, values: readonly Order
 
 /** Produce → committed by the consumer, one record at a time at a fixed rate. */
 async function visibleLatency(
-  kafka: Kafka,
+  admin: Admin,
   producer: Producer,
   stage: string,
   sku: string,
@@ -158,7 +148,7 @@ async function visibleLatency(
   let sending = true;
   const watcher = (async () => {
     while (sending || sent.length > 0) {
-      const committed = await committedOffsets(kafka, stage);
+      const committed = await committedOffsets(admin, stage);
       const now = Date.now();
       for (let i = sent.length - 1; i >= 0; i -= 1) {
         const record = sent[i] as (typeof sent)[number];
@@ -203,6 +193,9 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
   });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
+  // One connection for every offset poll: a connection per poll would add its own time to each latency.
+  const admin = kafka.admin();
+  await admin.connect();
   const sku = `BENCH-AN-${Date.now().toString(36)}`.toUpperCase();
   const from = new Date(Date.now() - 60_000);
   try {
@@ -215,10 +208,10 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
     log(`analytics: ${values.length} events onto ${TOPIC_OF(options.stage)}`);
     const started = Date.now();
     await sendAll(producer, TOPIC_OF(options.stage), values);
-    await waitUntilCommitted(kafka, options.stage, await endOffsets(kafka, options.stage), 600_000);
+    await waitUntilCommitted(admin, options.stage, await endOffsets(admin, options.stage), 600_000);
     const elapsed = Date.now() - started;
     log(`analytics: visibility at ${rate} events/s for ${seconds} s`);
-    const latencies = await visibleLatency(kafka, producer, options.stage, sku, rate, seconds);
+    const latencies = await visibleLatency(admin, producer, options.stage, sku, rate, seconds);
     const { p50, p99 } = percentiles(latencies);
     return {
       events: values.length,
@@ -231,7 +224,7 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
       goals: { throughConsumerPerSecond: 5000, visibleLatencyP99Ms: 1000 },
     };
   } finally {
-    await producer.disconnect();
+    await Promise.all([producer.disconnect(), admin.disconnect()]);
   }
 }
 

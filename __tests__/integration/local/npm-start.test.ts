@@ -12,6 +12,8 @@ const portsEnv = async () => ({
   ORDERFLOW_AWS_PORT: String(await freePort()),
   ORDERFLOW_LAMBDA_PORT: String(await freePort()),
   ORDERFLOW_PAYMENTS_PORT: String(await freePort()),
+  // Kafka too: a running `npm start` (or another test's stack) may hold 9092.
+  ORDERFLOW_KAFKA_PORT: String(await freePort()),
 });
 
 const documentsAt = (port: string) =>

@@ -45,6 +45,8 @@ describe('npm start shows the functions’ structured logs', () => {
       ORDERFLOW_AWS_PORT: String(await freePort()),
       ORDERFLOW_LAMBDA_PORT: String(await freePort()),
       ORDERFLOW_PAYMENTS_PORT: String(await freePort()),
+      // Kafka too: a running `npm start` (or another test's stack) may hold 9092.
+      ORDERFLOW_KAFKA_PORT: String(await freePort()),
     });
     try {
       // Orders are priced from the catalogue: this stack's SKUs get their prices first.

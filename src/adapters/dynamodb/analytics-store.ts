@@ -78,17 +78,20 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
 
   async rememberPlaced(orders: readonly PlacedOrder[]): Promise<void> {
     const expiresAt = epochSeconds(Date.now()) + PLACED_TTL_SECONDS;
-    for (const chunk of chunks(orders, 25)) {
-      let requests: Record<string, unknown>[] = chunk.map((placed) => ({
-        PutRequest: { Item: { ...placedKey(placed.orderId), orderId: placed.orderId, placed, expiresAt } },
-      }));
-      while (requests.length > 0) {
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-      }
-    }
+    // The batches are independent puts: sent together, a large batch of records waits for one round trip.
+    await Promise.all(
+      chunks(orders, 25).map(async (chunk) => {
+        let requests: Record<string, unknown>[] = chunk.map((placed) => ({
+          PutRequest: { Item: { ...placedKey(placed.orderId), orderId: placed.orderId, placed, expiresAt } },
+        }));
+        while (requests.length > 0) {
+          const { UnprocessedItems } = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+          );
+          requests = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+        }
+      }),
+    );
   }
 
   async commit(
@@ -193,18 +196,20 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
 
   private async batchGet(keys: readonly Record<string, string>[]): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
-    for (const chunk of chunks(keys, 100)) {
-      let pending: Record<string, unknown>[] = chunk;
-      while (pending.length > 0) {
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(Responses?.[this.tableName] ?? []));
-        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
+    await Promise.all(
+      chunks(keys, 100).map(async (chunk) => {
+        let pending: Record<string, unknown>[] = chunk;
+        while (pending.length > 0) {
+          const { Responses, UnprocessedKeys } = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            }),
+          );
+          found.push(...(Responses?.[this.tableName] ?? []));
+          pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }),
+    );
     return found;
   }
 

@@ -1,4 +1,5 @@
 import {
+  bucketStartOf,
   bucketsTouchedBy,
   ingest,
   placedOrderOf,
@@ -19,8 +20,30 @@ export interface CountOutcome extends IngestOutcome {
   readonly alreadyCounted: number;
 }
 
-/** A DynamoDB transaction holds 100 items: the shares a chunk changes (at most one per record) and the cursor. */
-const RECORDS_PER_COMMIT = 90;
+/** A DynamoDB transaction holds 100 items: the bucket shares a chunk changes and the cursor. */
+const BUCKETS_PER_COMMIT = 99;
+
+/**
+ * The records split into chunks that each touch at most BUCKETS_PER_COMMIT minute buckets: a batch of a
+ * live stream spans a minute or two, so it is usually one chunk and one transaction, however many records.
+ */
+export function chunksByBucket(records: readonly PartitionRecord[]): PartitionRecord[][] {
+  const chunks: PartitionRecord[][] = [];
+  let current: PartitionRecord[] = [];
+  let buckets = new Set<number>();
+  for (const record of records) {
+    const bucket = bucketStartOf(Date.parse(record.envelope.metadata.occurredAt));
+    if (!buckets.has(bucket) && buckets.size === BUCKETS_PER_COMMIT) {
+      chunks.push(current);
+      current = [];
+      buckets = new Set();
+    }
+    buckets.add(bucket);
+    current.push(record);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 /**
  * Counts one partition's records into its minute buckets, exactly once: offsets below the partition's
@@ -34,8 +57,7 @@ export async function countOrderEvents(
   config: WindowingConfig,
 ): Promise<CountOutcome> {
   const total = { applied: 0, late: 0, duplicates: 0, alreadyCounted: 0 };
-  for (let start = 0; start < records.length; start += RECORDS_PER_COMMIT) {
-    const chunk = records.slice(start, start + RECORDS_PER_COMMIT);
+  for (const chunk of chunksByBucket(records)) {
     const cursor = (await store.cursor(partition)) ?? { nextOffset: 0, watermark: null, version: 0 };
     const fresh = chunk.filter((record) => record.offset >= cursor.nextOffset);
     total.alreadyCounted += chunk.length - fresh.length;
@@ -76,11 +98,12 @@ async function placedFor(
     const placed = placedOrderOf(envelope);
     return placed ? [placed] : [];
   });
-  await store.rememberPlaced(here);
   const known = new Map(here.map((placed) => [placed.orderId, placed]));
   const missing = [...new Set(envelopes.map((envelope) => envelope.metadata.orderId))].filter(
     (orderId) => !known.has(orderId),
   );
-  for (const [orderId, placed] of await store.placedOrders(missing)) known.set(orderId, placed);
+  // Independent: the summaries looked up are of orders placed in earlier batches, not this one.
+  const [, remembered] = await Promise.all([store.rememberPlaced(here), store.placedOrders(missing)]);
+  for (const [orderId, placed] of remembered) known.set(orderId, placed);
   return known;
 }

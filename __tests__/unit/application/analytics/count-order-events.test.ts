@@ -5,6 +5,7 @@ import {
   type PartitionCursor,
 } from '../../../../src/application/analytics/analytics-store';
 import {
+  chunksByBucket,
   countOrderEvents,
   type PartitionRecord,
 } from '../../../../src/application/analytics/count-order-events';
@@ -142,5 +143,24 @@ describe('countOrderEvents: a partition counted into minute buckets exactly once
     );
     const [view] = await queryMetrics(store, '1m', at(0), at(1), config);
     expect(view).toMatchObject({ placed: 2, topSkus: [{ sku: 'A', quantity: 5 }] });
+  });
+
+  it('commits a large batch within one minute in one transaction', async () => {
+    const store = new InMemoryAnalyticsStore();
+    const many = Array.from({ length: 500 }, (_, i) => placed(`o${i}`, at(0, i % 60)));
+    const outcome = await countOrderEvents(store, 'topic-0', records(many), config);
+    expect(outcome.applied).toBe(500);
+    expect(store.commits).toBe(1);
+    const [view] = await queryMetrics(store, '1m', at(0), at(1), config);
+    expect(view).toMatchObject({ placed: 500 });
+  });
+});
+
+describe('chunksByBucket: each chunk fits one transaction', () => {
+  it('starts a new chunk when a 100th minute would join the transaction', () => {
+    const spread = records(Array.from({ length: 150 }, (_, i) => placed(`o${i}`, at(i))));
+    const chunks = chunksByBucket(spread);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([99, 51]);
+    expect(chunks.flat()).toEqual(spread);
   });
 });
