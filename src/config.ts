@@ -87,6 +87,8 @@ export const SETTINGS = {
   ANOMALY_ENDPOINT_NAME: text('a SageMaker endpoint name (letters, digits, hyphens; at most 63)', (s) =>
     /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(s),
   ),
+  /** The currency the anomaly model scores revenue in (serverless.yml `anomalyCurrency`, per stage). */
+  ANOMALY_CURRENCY: text('an ISO 4217 currency code (three capital letters)', (s) => /^[A-Z]{3}$/.test(s)),
   // The alert rules' thresholds (src/domain/analytics/rules, docs/analytics.md "Alerts"), per stage.
   ALERT_VELOCITY_WINDOW_SECONDS: integerFromString('a positive integer (seconds)', 1),
   ALERT_VELOCITY_MAX_ORDERS: integerFromString('a non-negative integer (orders)', 0),

@@ -61,7 +61,7 @@ describe('compiled template: the alerts pipeline', () => {
     for (const grant of grants) expect(grant.resource).not.toContain('*');
   });
 
-  it('lets tickAlerts commit the CEP state and alerts and publish to the bus, nothing more', async () => {
+  it('lets tickAlerts commit the CEP state and alerts, publish, read the minute buckets and score, nothing more', async () => {
     const template = await ciTemplate();
     expect(grantsOf(template, 'TickAlertsLambdaFunction')).toEqual([
       {
@@ -71,6 +71,19 @@ describe('compiled template: the alerts pipeline', () => {
       },
       { actions: ['events:PutEvents'], resource: BUS },
       { actions: ['sqs:SendMessage'], resource: FAILURES },
+      // The minute-bucket shares the anomaly scorer reads; the invoke grant itself: anomaly.test.ts.
+      {
+        actions: ['dynamodb:Query'],
+        resource: TABLE,
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['bucket#*'] } },
+      },
+      {
+        actions: ['sagemaker:InvokeEndpoint'],
+        resource: JSON.stringify({
+          'Fn::Sub':
+            'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/orderflow-ci-anomaly',
+        }),
+      },
     ]);
   });
 

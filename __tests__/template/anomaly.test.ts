@@ -40,6 +40,11 @@ describe('compiled template: the anomaly scorer endpoint', () => {
 
   it('grants sagemaker:InvokeEndpoint on that endpoint only, and only to the functions configured to call it', async () => {
     const template = await ciTemplate();
+    const callers = resourcesOfType(template, 'AWS::Lambda::Function')
+      .map(([id]) => id)
+      .filter((id) => environmentOf(template, id).ANOMALY_ENDPOINT_NAME !== undefined);
+    // Without a caller the loop below would prove nothing: the alerts tick is the one function that scores.
+    expect(callers).toEqual(['TickAlertsLambdaFunction']);
     for (const [id] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const sagemaker = statementsOf(template, id).filter((statement) =>
         [statement.Action].flat().some((action) => action.startsWith('sagemaker:')),

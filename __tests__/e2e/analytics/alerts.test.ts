@@ -242,9 +242,13 @@ describe('analytics: alerts from the order-events topic', () => {
       const outcome = JSON.parse(Buffer.from(response.Payload ?? new Uint8Array()).toString('utf8')) as {
         committed: unknown[];
         unpublished: number;
+        anomaly?: { scored: number; skipped: number; error?: unknown };
       };
       expect(Array.isArray(outcome.committed)).toBe(true);
       expect(outcome.unpublished).toBe(0);
+      // The tick scores (or finds the closed minutes scored by a scheduled tick): a failed call would show
+      // as an error, refused minutes as skipped.
+      expect(outcome.anomaly).toEqual({ scored: expect.any(Number), skipped: 0 });
     } finally {
       client.destroy();
     }

@@ -1,4 +1,4 @@
-import type { AlertClearedData, AlertEvent, AlertRaisedData } from '../../domain/analytics';
+import type { AlertClearedData, AlertEvent, AlertRaisedData, OpenAnomalies } from '../../domain/analytics';
 import type { CepState } from '../../domain/analytics/rules';
 
 /** What an alert item gets: a raised alert is written whole, a cleared one gets its `clearedAt`. */
@@ -24,6 +24,15 @@ export interface CepRecord {
   /** `raisedAt` of each open alert by alertId, so its AlertCleared can find the alert item. */
   readonly raisedAt: Readonly<Record<string, string>>;
   readonly unpublished: readonly PendingAlert[];
+  /** The tick's anomaly scoring; absent until the first tick scores (and in records stored before it). */
+  readonly anomaly?: AnomalyProgress;
+}
+
+/** How far the tick has scored the per-minute series, and the anomaly alerts it left open. */
+export interface AnomalyProgress {
+  /** Epoch ms: every minute starting before it is scored (or was skipped). */
+  readonly scoredUntil: number;
+  readonly open: OpenAnomalies;
 }
 
 export interface StoredCepRecord extends CepRecord {

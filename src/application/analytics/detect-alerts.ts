@@ -11,11 +11,13 @@ import {
   type AlertItemWrite,
   type AlertSink,
   type AlertsStore,
+  type AnomalyProgress,
   type CepRecord,
   type PendingAlert,
   type StoredCepRecord,
 } from './alerts-store';
 import type { PartitionRecord } from './count-order-events';
+import { planAnomalies, type AnomalyOutcome, type AnomalyPlan, type AnomalyScoring } from './tick-anomalies';
 
 /*
  * The alerts pipeline: the CEP engine (src/domain/analytics/rules) over the order-events topic and timer
@@ -43,6 +45,8 @@ export interface AlertsDependencies {
   readonly sink: AlertSink;
   readonly settings: CepSettings;
   readonly clock?: () => number;
+  /** The tick scores the per-minute series when given (the alerts timer); the consumer never does. */
+  readonly anomaly?: AnomalyScoring;
 }
 
 export interface PartitionBatch {
@@ -61,6 +65,8 @@ export interface AlertsOutcome {
   readonly conflicts: number;
   /** Why PutEvents failed, when it did (the alerts stay listed for a later invocation). */
   readonly publishError?: string;
+  /** What the tick's anomaly scoring did (ticks with a scorer only). */
+  readonly anomaly?: AnomalyOutcome;
 }
 
 /** One delivery of order-events records (any partitions) through the rules. */
@@ -88,9 +94,24 @@ export async function detectAlerts(
   return { ...outcome, alreadyEvaluated };
 }
 
-/** A timer tick: absence rules (stuck order, review SLA) see time pass without an event. */
+/**
+ * A timer tick: absence rules (stuck order, review SLA) see time pass without an event, and the closed
+ * minutes not yet scored are scored for anomalies. Scoring runs before the commit, its alerts and the new
+ * `anomaly` progress go into the same conditional write as the rule state; after a conflict the scores
+ * are reused if the other invocation left the progress where this one scored from (the scorer is
+ * deterministic, so scoring again from where it left it is safe too).
+ */
 export async function tickAlerts(deps: AlertsDependencies, now: number): Promise<AlertsOutcome> {
-  return advance(deps, (record) => ({ inputs: [{ kind: 'tick', now }], offsets: record.offsets }));
+  const scoring = deps.anomaly;
+  let last: { from: string; plan: AnomalyPlan } | undefined;
+  const outcome = await advance(deps, async (record) => {
+    const base = { inputs: [{ kind: 'tick', now }] as Input[], offsets: record.offsets };
+    if (!scoring) return base;
+    const from = JSON.stringify(record.anomaly ?? null);
+    if (last?.from !== from) last = { from, plan: await planAnomalies(scoring, record.anomaly, now) };
+    return { ...base, alerts: last.plan.events, anomaly: last.plan.progress };
+  });
+  return last ? { ...outcome, anomaly: last.plan.outcome } : outcome;
 }
 
 /** A DynamoDB transaction takes 100 items: the state and up to 99 alert items. */
@@ -105,7 +126,16 @@ const eventOf = (write: AlertItemWrite): AlertEvent =>
     ? { type: 'AlertRaised', data: write.data }
     : { type: 'AlertCleared', data: write.data };
 
-type Plan = (record: CepRecord) => { inputs: readonly Input[]; offsets: Record<string, number> } | undefined;
+interface Planned {
+  readonly inputs: readonly Input[];
+  readonly offsets: Record<string, number>;
+  /** Alerts decided outside the rules (the tick's anomaly scoring), committed with theirs. */
+  readonly alerts?: readonly AlertEvent[];
+  /** The anomaly progress to commit; the stored one is kept when absent. */
+  readonly anomaly?: AnomalyProgress;
+}
+
+type Plan = (record: CepRecord) => Planned | undefined | Promise<Planned | undefined>;
 
 async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutcome> {
   const now = deps.clock ?? Date.now;
@@ -125,7 +155,7 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
       unpublished: [],
       version: 0,
     };
-    const planned = plan(stored);
+    const planned = await plan(stored);
     if (!planned) {
       return {
         committed: [],
@@ -143,6 +173,7 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
       state = result.state;
       produced.push(...result.alerts);
     }
+    produced.push(...(planned.alerts ?? []));
     const raisedAt = new Map(Object.entries(stored.raisedAt));
     const writes: AlertItemWrite[] = produced.map((alert) => {
       if (alert.type === 'AlertRaised') {
@@ -154,6 +185,7 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
       return { kind: 'cleared', data: alert.data, raisedAt: at };
     });
     const committedAt = now();
+    const anomaly = planned.anomaly ?? stored.anomaly;
     const pending: PendingAlert[] = writes.map((write, i) => ({
       write,
       committedAt,
@@ -166,6 +198,7 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
           offsets: planned.offsets,
           raisedAt: Object.fromEntries(raisedAt),
           unpublished: [...stored.unpublished, ...pending],
+          ...(anomaly === undefined ? {} : { anomaly }),
         },
         stored.version,
         writes.slice(0, ITEMS_PER_COMMIT),

@@ -15,7 +15,15 @@ import {
   type AlertsDependencies,
   type PartitionBatch,
 } from '../../../../src/application/analytics/detect-alerts';
-import type { AlertEvent } from '../../../../src/domain/analytics';
+import type { BucketShare } from '../../../../src/application/analytics/analytics-store';
+import type { AnomalyScoring } from '../../../../src/application/analytics/tick-anomalies';
+import {
+  emptyBucket,
+  type AlertEvent,
+  type MinutePoint,
+  type MinuteScore,
+} from '../../../../src/domain/analytics';
+import { AnomalyScorerError, type AnomalyScorer } from '../../../../src/ports/anomaly-scorer';
 import { ORDER_STREAM_RULES } from '../../../../src/domain/analytics/rules';
 import { at, placed } from '../../domain/analytics/fixtures';
 
@@ -229,5 +237,195 @@ describe('tickAlerts', () => {
     expect(raisedFor(outcome.committed, 'stuck-order', 'o-many-7')).toHaveLength(1);
     expect(sink.received.filter((e) => e.data.ruleId === 'stuck-order')).toHaveLength(120);
     expect([...store.items.values()].filter((item) => item.ruleId === 'stuck-order')).toHaveLength(120);
+  });
+});
+
+/**
+ * The scorer port faked: a minute with no orders is an anomalous order rate, any other is normal (the
+ * other series are not scored). Records every call; `failing` makes it refuse, as the adapter does.
+ */
+class FakeScorer implements AnomalyScorer {
+  readonly calls: MinutePoint[][] = [];
+  failing: AnomalyScorerError | undefined;
+
+  async score(points: readonly MinutePoint[]): Promise<readonly MinuteScore[]> {
+    this.calls.push([...points]);
+    if (this.failing) throw this.failing;
+    return points.map((point) => ({
+      start: point.start,
+      series: {
+        orderRate: {
+          value: point.orderRate,
+          expected: 100,
+          score: point.orderRate === 0 ? -9 : 0,
+          threshold: 4,
+          anomalous: point.orderRate === 0,
+        },
+        revenue: null,
+        declineRate: null,
+      },
+    }));
+  }
+
+  scoredStarts(): number[] {
+    return this.calls.flat().map((point) => point.start);
+  }
+}
+
+const LATENESS_MS = 120_000;
+
+/** Minutes (by index from T0) with orders in the minute-bucket shares; every other minute had none. */
+function anomalySetup(busyMinutes: (minute: number) => boolean = () => true) {
+  const base = setup();
+  const scorer = new FakeScorer();
+  const shares: BucketShare[] = Array.from({ length: 400 }, (_, m) => m)
+    .filter(busyMinutes)
+    .map((m) => ({ partition: '0', bucket: { ...emptyBucket(at(m)), placed: 100 } }));
+  const anomaly: AnomalyScoring = {
+    scorer,
+    store: {
+      shares: async (from, to) => shares.filter(({ bucket }) => bucket.start >= from && bucket.start < to),
+    },
+    currency: 'EUR',
+    allowedLatenessMs: LATENESS_MS,
+    maxMinutesPerTick: 60,
+  };
+  return { ...base, scorer, deps: { ...base.deps, anomaly } };
+}
+
+const anomalyEvents = (events: readonly AlertEvent[]) => events.filter((e) => e.data.ruleId === 'anomaly');
+
+describe('tickAlerts: anomaly scoring', () => {
+  it('scores each closed minute once: the first tick the last closed minute, later ticks those closed since', async () => {
+    const { store, scorer, deps } = anomalySetup();
+    // at(10, 30) less 2 minutes of lateness: minutes up to 08:00 are closed, the last one starts at 07:00.
+    const first = await tickAlerts(deps, at(10, 30));
+    expect(scorer.scoredStarts()).toEqual([at(7)]);
+    expect(first.anomaly).toEqual({ scored: 1, skipped: 0 });
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(8), open: {} });
+
+    // The same time again (a redelivered schedule event): nothing new to score.
+    const again = await tickAlerts(deps, at(10, 30));
+    expect(scorer.calls).toHaveLength(1);
+    expect(again.anomaly).toEqual({ scored: 0, skipped: 0 });
+
+    await tickAlerts(deps, at(13, 30));
+    expect(scorer.scoredStarts()).toEqual([at(7), at(8), at(9), at(10)]);
+    expect(store.record?.anomaly?.scoredUntil).toBe(at(11));
+  });
+
+  it('raises one anomaly alert for an anomalous minute, committed as an alert item and published once', async () => {
+    const { store, sink, scorer, deps } = anomalySetup((m) => m !== 9);
+    await tickAlerts(deps, at(10, 30));
+    const outcome = await tickAlerts(deps, at(13, 30));
+
+    expect(scorer.scoredStarts()).toEqual([at(7), at(8), at(9), at(10)]);
+    const alertId = `anomaly:orderRate:${new Date(at(9)).toISOString()}`;
+    expect(anomalyEvents(outcome.committed).map((e) => [e.type, e.data.alertId])).toEqual([
+      ['AlertRaised', alertId],
+      ['AlertCleared', alertId],
+    ]);
+    expect(anomalyEvents(sink.received).map((e) => [e.type, e.data.alertId])).toEqual([
+      ['AlertRaised', alertId],
+      ['AlertCleared', alertId],
+    ]);
+    expect([...store.items.values()]).toEqual([
+      expect.objectContaining({
+        alertId,
+        ruleId: 'anomaly',
+        subject: 'orderRate',
+        clearedAt: new Date(at(10)).toISOString(),
+      }),
+    ]);
+    expect(store.record).toMatchObject({ anomaly: { scoredUntil: at(11), open: {} }, unpublished: [] });
+
+    // Later ticks raise nothing more for those minutes.
+    await tickAlerts(deps, at(13, 30));
+    await tickAlerts(deps, at(14, 30));
+    expect(anomalyEvents(sink.received)).toHaveLength(2);
+  });
+
+  it('keeps an anomaly open across ticks in the CEP record and clears it with the id it raised', async () => {
+    const { store, sink, deps } = anomalySetup((m) => m < 8 || m > 9);
+    await tickAlerts(deps, at(10, 30));
+    await tickAlerts(deps, at(11, 30));
+    const alertId = `anomaly:orderRate:${new Date(at(8)).toISOString()}`;
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(9), open: { orderRate: alertId } });
+    await tickAlerts(deps, at(12, 30));
+    expect(store.record?.anomaly?.open).toEqual({ orderRate: alertId });
+    await tickAlerts(deps, at(13, 30));
+    expect(anomalyEvents(sink.received).map((e) => [e.type, e.data.alertId])).toEqual([
+      ['AlertRaised', alertId],
+      ['AlertCleared', alertId],
+    ]);
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(11), open: {} });
+  });
+
+  it('leaves the minutes for the next tick when the scorer fails retryably, and still ticks the rules', async () => {
+    const { store, scorer, deps } = anomalySetup((m) => m !== 9);
+    await tickAlerts(deps, at(10, 30));
+    scorer.failing = new AnomalyScorerError('throttled', 'ThrottlingException', true);
+    const failed = await tickAlerts(deps, at(12, 30));
+    expect(failed.anomaly).toEqual({
+      scored: 0,
+      skipped: 0,
+      error: { message: 'throttled', code: 'ThrottlingException', retryable: true },
+    });
+    expect(failed.committed).toEqual([]);
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(8), open: {} });
+    expect(store.commits).toBe(2);
+
+    scorer.failing = undefined;
+    const retried = await tickAlerts(deps, at(12, 30));
+    expect(scorer.calls.at(-1)?.map((p) => p.start)).toEqual([at(8), at(9)]);
+    expect(anomalyEvents(retried.committed).map((e) => e.type)).toEqual(['AlertRaised']);
+    expect(store.record?.anomaly?.scoredUntil).toBe(at(10));
+  });
+
+  it('skips the minutes when the scorer refuses them for good', async () => {
+    const { store, scorer, deps } = anomalySetup((m) => m !== 9);
+    await tickAlerts(deps, at(10, 30));
+    scorer.failing = new AnomalyScorerError('no such endpoint', 'ValidationError', false);
+    const refused = await tickAlerts(deps, at(12, 30));
+    expect(refused.anomaly).toMatchObject({ scored: 0, skipped: 2, error: { retryable: false } });
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(10), open: {} });
+
+    scorer.failing = undefined;
+    await tickAlerts(deps, at(12, 30));
+    expect(scorer.calls).toHaveLength(2);
+  });
+
+  it('scores at most 60 minutes a tick, catching up over the next ticks', async () => {
+    const { store, scorer, deps } = anomalySetup();
+    await tickAlerts(deps, at(10, 30));
+    const behind = await tickAlerts(deps, at(200, 30));
+    expect(behind.anomaly).toEqual({ scored: 60, skipped: 0 });
+    expect(scorer.calls.at(-1)?.[0]?.start).toBe(at(8));
+    expect(store.record?.anomaly?.scoredUntil).toBe(at(68));
+    await tickAlerts(deps, at(200, 30));
+    expect(store.record?.anomaly?.scoredUntil).toBe(at(128));
+    expect(scorer.calls.at(-1)?.length).toBe(60);
+  });
+
+  it('reuses its scores when another invocation commits first without moving the scoring', async () => {
+    const { store, sink, scorer, deps } = anomalySetup((m) => m !== 9);
+    await tickAlerts(deps, at(10, 30));
+    // The alerts consumer commits the state between this tick's read and its commit.
+    store.beforeNextCommit = async () => {
+      await detectAlerts({ ...deps, anomaly: undefined }, [batch(PARTITION, [placed('o-1', at(11))])]);
+    };
+    const outcome = await tickAlerts(deps, at(12, 30));
+    expect(outcome.conflicts).toBe(1);
+    expect(scorer.calls).toHaveLength(2);
+    expect(anomalyEvents(outcome.committed).map((e) => e.type)).toEqual(['AlertRaised']);
+    expect(anomalyEvents(sink.received)).toHaveLength(1);
+    expect(store.record).toMatchObject({ offsets: { [PARTITION]: 1 }, anomaly: { scoredUntil: at(10) } });
+  });
+
+  it('keeps the anomaly progress when the consumer commits', async () => {
+    const { store, deps } = anomalySetup();
+    await tickAlerts(deps, at(10, 30));
+    await detectAlerts(deps, [batch(PARTITION, [placed('o-1', at(11))])]);
+    expect(store.record?.anomaly).toEqual({ scoredUntil: at(8), open: {} });
   });
 });
