@@ -10,11 +10,15 @@ export interface StartedCli {
   readonly exit: Promise<number | null>;
 }
 
-/** Runs what `npm start` runs, as a separate process, and waits for its ready line. */
+/**
+ * Runs what `npm start` runs, as a separate process, and waits for its ready line. The limit is generous: a
+ * loaded machine (or a first start that packages the functions) takes its time. A start that is given up on
+ * is killed, so its ports do not outlive the test.
+ */
 export async function startCli(
   env: NodeJS.ProcessEnv,
   args: string[] = [],
-  timeoutMs = 60_000,
+  timeoutMs = 150_000,
 ): Promise<StartedCli> {
   const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['src/local/main.ts', ...args], {
     cwd: PROJECT_ROOT,
@@ -26,10 +30,10 @@ export async function startCli(
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
   const readyLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new RangeError(`no ready line in ${timeoutMs} ms: ${stderr.join('')}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new RangeError(`no ready line in ${timeoutMs} ms: ${stderr.join('')}`));
+    }, timeoutMs);
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
