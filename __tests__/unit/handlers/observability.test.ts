@@ -101,7 +101,7 @@ import { handler as placeOrder } from '../../../src/handlers/orders/place-order'
 import { handler as projectOrders } from '../../../src/handlers/orders/project-orders';
 import { handler as startSaga } from '../../../src/handlers/saga/start-saga';
 import { handler as health } from '../../../src/handlers/system/health';
-import * as steps from '../../../src/handlers/saga/lambda';
+import * as steps from '../../../src/handlers/saga/task-functions';
 
 interface LogLine {
   level: string;

@@ -1,5 +1,5 @@
 import type { AlertsOutcome } from '../../application/analytics/detect-alerts';
-import { alertMetrics, logger } from '../observability';
+import { alertMetrics, logger } from '../shared/observability';
 
 /** Logs what an alerts invocation did and emits the alert metrics (once per committed alert). */
 export function reportAlerts(what: string, outcome: AlertsOutcome): void {

@@ -9,7 +9,7 @@ import {
 } from '../../application/analytics/count-order-events';
 import type { WindowingConfig } from '../../domain/analytics';
 import { decodeOrderEnvelope } from '../../domain/orders/order-envelopes';
-import { logger, observability } from '../observability';
+import { logger, observability } from '../shared/observability';
 import { analyticsStore, analyticsWindowing } from '../composition-root/stores';
 
 /** A record whose value is not an order event envelope: the batch fails so the runtime can set it aside. */

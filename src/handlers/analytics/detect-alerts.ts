@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { MSKEvent } from 'aws-lambda';
 import { detectAlerts, type AlertsOutcome } from '../../application/analytics/detect-alerts';
-import { observability } from '../observability';
+import { observability } from '../shared/observability';
 import { alertsDependencies } from '../composition-root/alerts';
 import { decodeRecord } from './analyze-order-events';
 import { reportAlerts } from './alerts-outcome';

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { tickAlerts, type AlertsOutcome } from '../../application/analytics/detect-alerts';
-import { observability } from '../observability';
+import { observability } from '../shared/observability';
 import { alertsDependencies } from '../composition-root/alerts';
 import { anomalyScoring } from '../composition-root/anomaly';
 import { reportAlerts } from './alerts-outcome';

@@ -10,7 +10,7 @@ import {
   HttpRequestError,
   type ErrorBody,
 } from './errors';
-import { correlate, logger, observability } from '../observability';
+import { correlate, logger, observability } from '../shared/observability';
 
 const THROTTLING_ERRORS = new Set([
   'ProvisionedThroughputExceededException',

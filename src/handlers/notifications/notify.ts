@@ -10,7 +10,7 @@ import { ValidationError } from '../../domain/shared/errors';
 import { unwrap } from '../../domain/shared/unwrap';
 import { setting } from '../../config';
 import { notificationsStore } from '../composition-root/stores';
-import { eachRecord, observability } from '../observability';
+import { eachRecord, observability } from '../shared/observability';
 
 const parseJson = (text: string): unknown => {
   try {

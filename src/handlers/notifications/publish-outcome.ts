@@ -7,7 +7,7 @@ import { decodeOrderEnvelope, eventOf, ValidationError } from '../../domain/orde
 import { unwrap } from '../../domain/shared/unwrap';
 import { notificationsTopic } from '../composition-root/notifications';
 import { orderEventStore } from '../composition-root/stores';
-import { eachRecord, observability } from '../observability';
+import { eachRecord, observability } from '../shared/observability';
 
 /**
  * An order outcome from the bus (the rule delivers the event envelope) becomes one message on the

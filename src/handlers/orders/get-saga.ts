@@ -1,6 +1,6 @@
 import { sagaClient } from '../composition-root/saga';
 import { OrderNotFoundError } from '../../domain/orders';
-import { sagaSteps } from '../../adapters/stepfunctions/saga-steps';
+import { sagaSteps } from '../../adapters/stepfunctions/execution-steps';
 import { jsonApi } from '../http/json-api';
 import { requireOrderId } from './order-id';
 

@@ -10,7 +10,7 @@ import { IdempotencyKeyReusedError } from '../../domain/orders';
 import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { IdempotencyStore } from '../../adapters/dynamodb/idempotency-store';
 import { jsonApi, type ApiRequest, type ApiResponse } from '../http/json-api';
-import { correlate, logger, orderMetrics } from '../observability';
+import { correlate, logger, orderMetrics } from '../shared/observability';
 import {
   idempotencyStore,
   inventoryStore,

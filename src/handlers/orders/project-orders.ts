@@ -13,7 +13,7 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { ReadModel } from '../../adapters/dynamodb/read-model';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { orderEventStore, orderReadModel } from '../composition-root/stores';
-import { forOrder, logger, observability } from '../observability';
+import { forOrder, logger, observability } from '../shared/observability';
 
 export interface ProjectorDeps {
   readonly store: EventStore;

@@ -5,7 +5,7 @@ import {
   orderStreamRecord,
   orderStreamSettingsFromEnv,
 } from '../../adapters/kafka/order-stream-producer';
-import { logger, observability } from '../observability';
+import { logger, observability } from '../shared/observability';
 import { decodeUntilUndecodable, failureAt } from './publish-outbox';
 
 let producer: OrderStreamProducer | undefined;

@@ -12,7 +12,7 @@ import {
 import { envelopeParts } from '../../adapters/dynamodb/event-items';
 import { type EventPublisher, PUT_EVENTS_BATCH } from '../../adapters/eventbridge/event-publisher';
 import { eventPublisher as busPublisher } from '../composition-root/bus';
-import { logger, observability } from '../observability';
+import { logger, observability } from '../shared/observability';
 
 const sourceOf = (type: string): string =>
   isOrderEventType(type) ? EVENT_SOURCES[type] : 'orderflow.orders';

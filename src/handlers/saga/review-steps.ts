@@ -9,7 +9,7 @@ import {
 import { sagaClient } from '../composition-root/saga';
 import { orderEventStore, reviewsStore } from '../composition-root/stores';
 import { loadOrder, record } from '../shared/order-commands';
-import { observability } from '../observability';
+import { observability } from '../shared/observability';
 import { reviewOutcome, sagaAnswerFor } from '../reviews/review-outcome';
 import { decodeStepInput, RequestReviewInput } from './step-inputs';
 

@@ -14,7 +14,7 @@ import { sagaClient } from '../composition-root/saga';
 import { orderEventStore } from '../composition-root/stores';
 import { setting } from '../../config';
 import { loadOrder } from '../shared/order-commands';
-import { eachRecord, observability } from '../observability';
+import { eachRecord, observability } from '../shared/observability';
 
 /** What the saga's ScheduleShipment state sends (statemachines/orderSaga.asl.json). */
 const ShippingRequest = t.readonly(

@@ -5,7 +5,7 @@ import { unwrap } from '../../domain/shared/unwrap';
 import { decodeOrderEnvelope, ValidationError } from '../../domain/orders';
 import { sagaClient } from '../composition-root/saga';
 import { setting } from '../../config';
-import { eachRecord, observability } from '../observability';
+import { eachRecord, observability } from '../shared/observability';
 
 /** Settings the state machine reads from its input (TimeoutSecondsPath and friends), per stage. */
 export const sagaConfig = () => ({

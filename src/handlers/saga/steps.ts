@@ -15,7 +15,7 @@ import type { EventStore } from '../../adapters/dynamodb/event-store';
 import type { InventoryStore } from '../../adapters/dynamodb/inventory-store';
 import type { PaymentProvider } from '../../adapters/payments/payment-provider';
 import { loadOrder, loadOrderStream, record } from '../shared/order-commands';
-import { logger, timedPaymentCall } from '../observability';
+import { logger, timedPaymentCall } from '../shared/observability';
 
 /*
  * The saga's steps. Each is idempotent: it reads the order's stream first and does only what the

@@ -1,7 +1,7 @@
 import { handleCommand, type HandleCommandOptions } from '../../application';
 import type { OrderCommand, OrderEvent, OrderState } from '../../domain/orders';
 import type { OrderEventStore } from '../../ports/order-event-store';
-import { recordedEvents } from '../observability';
+import { recordedEvents } from './observability';
 
 export { loadOrder, loadOrderStream, type LoadedOrder } from '../../application';
 

@@ -33,7 +33,7 @@ jest.mock('../../../../src/handlers/composition-root/saga', () => ({
 }));
 
 // Imported after the mocks (jest hoists jest.mock above these).
-import * as lambdas from '../../../../src/handlers/saga/lambda';
+import * as lambdas from '../../../../src/handlers/saga/task-functions';
 import { handler as requestReview } from '../../../../src/handlers/saga/review-steps';
 import {
   CancelOrderInput,

@@ -9,7 +9,7 @@ import {
 } from '../composition-root/stores';
 import { closeOpenReview } from './review-steps';
 import { CancelOrderInput, ConfirmOrderInput, decodeStepInput, OrderStepInput } from './step-inputs';
-import { logger, observability } from '../observability';
+import { logger, observability } from '../shared/observability';
 
 /*
  * The saga's Task functions (lambda:invoke with the payload the state machine builds). What a step

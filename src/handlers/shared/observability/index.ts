@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { xrayTracer } from '../../adapters/tracing';
+import { xrayTracer } from '../../../adapters/tracing';
 import { inOrderScope, orderIdOf, orderIdsOf, orderScope } from './correlation';
 import { logger } from './logger';
 import { metrics } from './metrics';

@@ -1,4 +1,4 @@
-import type { CommandObserver } from '../../application';
+import type { CommandObserver } from '../../../application';
 import { logger } from './logger';
 import { orderMetrics } from './metrics';
 
