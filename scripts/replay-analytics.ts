@@ -15,6 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as E from 'fp-ts/Either';
 import { DynamoAnalyticsStore } from '../src/adapters/dynamodb/analytics-store';
+import { CorruptItemError } from '../src/adapters/dynamodb/stored-items';
 import { EventStore } from '../src/adapters/dynamodb/event-store';
 import { OrderStreamReplayTopic } from '../src/adapters/kafka/order-stream-replay';
 import { planReplay, replayViews, type ReplayDeps } from '../src/application/analytics/replay-views';
@@ -96,11 +97,23 @@ export function parseReplayArgs(
 }
 
 /** Every order stream of the event store, decoded as the live producer decodes them. */
-function orderStreams(store: EventStore, warn: (line: string) => void): ReplayDeps['orderStreams'] {
+export function orderStreams(
+  store: Pick<EventStore, 'orderIds' | 'load'>,
+  warn: (line: string) => void,
+): ReplayDeps['orderStreams'] {
   return async function* () {
     for await (const orderId of store.orderIds()) {
       const stream: OrderEventEnvelope[] = [];
-      for (const stored of await store.load(orderId)) {
+      let loaded;
+      try {
+        loaded = await store.load(orderId);
+      } catch (error) {
+        // A stored item whose metadata does not decode: the live producer published none of it either.
+        if (!(error instanceof CorruptItemError)) throw error;
+        warn(`order ${orderId}: the stream holds an item that does not decode, skipped: ${error.message}`);
+        continue;
+      }
+      for (const stored of loaded) {
         const decoded = decodeOrderEnvelope(stored);
         // publishOrderStream never produces such an event, so the consumer never counted it either.
         if (E.isLeft(decoded))
