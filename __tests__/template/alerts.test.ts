@@ -112,11 +112,16 @@ describe('compiled template: the alerts pipeline', () => {
       EventSourceArn: { Ref: 'OrderStreamCluster' },
       Topics: ['orderflow.ci.order-events'],
       StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 500,
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orderflow-ci-alerts' },
       ProvisionedPollerConfig: { MinimumPollers: 1 },
       MaximumRetryAttempts: 2,
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['AlertsFailuresQueue', 'Arn'] } } },
+    });
+    // One writer of the one CEP state item: a second invocation at once would only conflict.
+    expect(template.Resources.DetectAlertsLambdaFunction?.Properties).toMatchObject({
+      ReservedConcurrentExecutions: 1,
     });
     expect(template.Resources.DetectAlertsOffsetLagAlarm?.Properties).toMatchObject({
       Namespace: 'AWS/Lambda',

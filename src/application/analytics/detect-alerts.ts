@@ -142,13 +142,18 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
   const { rules, configs, maxAttempts } = deps.settings;
   let conflicts = 0;
   // Leftovers first: alerts another invocation committed and did not get onto the bus.
+  let loaded = await deps.store.load();
   const leftovers = await deliver(
     deps,
     (pending) => now() - pending.committedAt >= deps.settings.leftoverGraceMs,
+    loaded,
   );
   let published = leftovers.published;
+  // The state is read once per attempt (one item, but all of it): again only when something wrote it.
+  if (leftovers.due > 0) loaded = await deps.store.load();
   for (let attempt = 1; ; attempt += 1) {
-    const stored: StoredCepRecord = (await deps.store.load()) ?? {
+    if (attempt > 1) loaded = await deps.store.load();
+    const stored: StoredCepRecord = loaded ?? {
       state: initialCepState(rules),
       offsets: {},
       raisedAt: {},
@@ -166,14 +171,8 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
         ...errorOf(leftovers),
       };
     }
-    let state = stored.state;
-    const produced: AlertEvent[] = [];
-    for (const input of planned.inputs) {
-      const result = evaluate(rules, state, input, configs);
-      state = result.state;
-      produced.push(...result.alerts);
-    }
-    produced.push(...(planned.alerts ?? []));
+    const { state, alerts } = evaluate(rules, stored.state, planned.inputs, configs);
+    const produced: AlertEvent[] = [...alerts, ...(planned.alerts ?? [])];
     const raisedAt = new Map(Object.entries(stored.raisedAt));
     const writes: AlertItemWrite[] = produced.map((alert) => {
       if (alert.type === 'AlertRaised') {
@@ -191,25 +190,25 @@ async function advance(deps: AlertsDependencies, plan: Plan): Promise<AlertsOutc
       committedAt,
       stored: i < ITEMS_PER_COMMIT,
     }));
+    const record: CepRecord = {
+      state,
+      offsets: planned.offsets,
+      raisedAt: Object.fromEntries(raisedAt),
+      unpublished: [...stored.unpublished, ...pending],
+      ...(anomaly === undefined ? {} : { anomaly }),
+    };
     try {
-      await deps.store.commit(
-        {
-          state,
-          offsets: planned.offsets,
-          raisedAt: Object.fromEntries(raisedAt),
-          unpublished: [...stored.unpublished, ...pending],
-          ...(anomaly === undefined ? {} : { anomaly }),
-        },
-        stored.version,
-        writes.slice(0, ITEMS_PER_COMMIT),
-      );
+      await deps.store.commit(record, stored.version, writes.slice(0, ITEMS_PER_COMMIT));
     } catch (error) {
       if (!(error instanceof CepStateMoved) || attempt >= maxAttempts) throw error;
       conflicts += 1;
       continue;
     }
     const own = new Set(writes.map(pendingKey));
-    const mine = await deliver(deps, (p) => own.has(pendingKey(p.write)));
+    const mine = await deliver(deps, (p) => own.has(pendingKey(p.write)), {
+      ...record,
+      version: stored.version + 1,
+    });
     published += mine.published;
     return {
       committed: produced,
@@ -239,8 +238,9 @@ const errorOf = (delivery: Delivery): { publishError?: string } =>
 async function deliver(
   deps: AlertsDependencies,
   chosen: (pending: PendingAlert) => boolean,
+  /** The state as last read or written by this invocation; read again only after a conflict. */
+  stored: StoredCepRecord | undefined,
 ): Promise<Delivery> {
-  const stored = await deps.store.load();
   const due = stored?.unpublished.filter(chosen) ?? [];
   if (due.length === 0) return { due: 0, published: 0 };
   await deps.store.writeItems(due.filter((p) => !p.stored).map((p) => p.write));
@@ -256,8 +256,9 @@ async function deliver(
   const error = failed.length > 0 ? `the bus refused ${failed.length} alert event(s)` : undefined;
   const result = { due: due.length, published: done.size, ...(error === undefined ? {} : { error }) };
   if (done.size === 0) return result;
+  let current = stored;
   for (let attempt = 1; attempt <= deps.settings.maxAttempts; attempt += 1) {
-    const current = await deps.store.load();
+    if (attempt > 1) current = await deps.store.load();
     if (!current) return result;
     const { version, ...record } = current;
     try {

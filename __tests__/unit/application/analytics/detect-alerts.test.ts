@@ -32,10 +32,12 @@ class InMemoryAlertsStore implements AlertsStore {
   record: StoredCepRecord | undefined;
   readonly items = new Map<string, Partial<AlertView>>();
   commits = 0;
+  loads = 0;
   /** Runs once just before the next commit checks the version: another invocation committing first. */
   beforeNextCommit: (() => Promise<void>) | undefined;
 
   async load() {
+    this.loads += 1;
     return this.record === undefined ? undefined : structuredClone(this.record);
   }
 
@@ -129,6 +131,15 @@ describe('detectAlerts', () => {
     });
     expect(item?.evidence).toHaveLength(6);
     expect(store.record).toMatchObject({ offsets: { [PARTITION]: 6 }, unpublished: [] });
+  });
+
+  it('reads the state once and writes it once for a batch that raises nothing, twice when it publishes', async () => {
+    const { store, deps } = setup();
+    await detectAlerts(deps, [batch(PARTITION, [placed('quiet-1', at(1))])]);
+    expect({ loads: store.loads, commits: store.commits }).toEqual({ loads: 1, commits: 1 });
+    await detectAlerts(deps, [batch(PARTITION, burst('cust-fast', 'o'), 1)]);
+    // The alert's commit, then the one that takes it off the unpublished list: no read in between.
+    expect({ loads: store.loads, commits: store.commits }).toEqual({ loads: 2, commits: 3 });
   });
 
   it('raises nothing for a customer below the threshold', async () => {

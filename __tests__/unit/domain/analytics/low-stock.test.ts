@@ -46,7 +46,7 @@ const run = (inputs: readonly (OrderEventEnvelope | Input)[], config: LowStockCo
   const alerts: AlertEvent[] = [];
   for (const item of inputs) {
     const input: Input = 'kind' in item ? item : { kind: 'event', envelope: item };
-    const result = evaluate([lowStock], state, input, { [lowStock.id]: config });
+    const result = evaluate([lowStock], state, [input], { [lowStock.id]: config });
     state = result.state;
     alerts.push(...result.alerts);
   }

@@ -30,7 +30,7 @@ const run = (rule: AnyRule, inputs: readonly (OrderEventEnvelope | Input)[], con
   const alerts: AlertEvent[] = [];
   for (const item of inputs) {
     const input: Input = 'kind' in item ? item : { kind: 'event', envelope: item };
-    const result = evaluate([rule], state, input, config === undefined ? {} : { [rule.id]: config });
+    const result = evaluate([rule], state, [input], config === undefined ? {} : { [rule.id]: config });
     state = result.state;
     alerts.push(...result.alerts);
   }
@@ -237,5 +237,45 @@ describe('the rule set', () => {
   it('keeps a JSON-serialisable state, so the consumer can store it between batches', () => {
     const { state } = run(velocity, [placed('j', at(0))]);
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});
+
+describe('a batch of inputs', () => {
+  const cfg = { windowMs: 10 * 60_000, maxOrders: 3, maxTotal: 1_000_000 };
+  const configs = { [velocity.id]: cfg };
+  const burst = (customerId: string, from: number) =>
+    Array.from({ length: 5 }, (_, i) => placed(`b${customerId}${i}`, at(from + i), { customerId }));
+  const events = (envelopes: readonly OrderEventEnvelope[]): Input[] =>
+    envelopes.map((envelope) => ({ kind: 'event', envelope }));
+
+  it('raises what event-by-event evaluation raises when the condition still holds at the batch end', () => {
+    const inputs = events([...burst('c1', 0), ...burst('c2', 1)]);
+    const oneByOne = run(velocity, inputs, cfg);
+    const batched = evaluate([velocity], initialCepState([velocity]), inputs, configs);
+    expect(types(batched.alerts)).toEqual(types(oneByOne.alerts));
+    expect(batched.state.open).toEqual(oneByOne.state.open);
+  });
+
+  it('leaves the state it was given and every rule’s initial state unchanged', () => {
+    const before = initialCepState(ORDER_STREAM_RULES);
+    const snapshot = JSON.stringify(before);
+    const initials = JSON.stringify(ORDER_STREAM_RULES.map((rule) => rule.initial));
+    const after = evaluate(ORDER_STREAM_RULES, before, events(burst('c1', 0)), configs).state;
+    evaluate(ORDER_STREAM_RULES, after, [tick(at(30))], configs);
+    expect(JSON.stringify(before)).toBe(snapshot);
+    expect(JSON.stringify(ORDER_STREAM_RULES.map((rule) => rule.initial))).toBe(initials);
+    expect(Object.keys(after.ruleStates[velocity.id] as object)).toEqual(['c1']);
+  });
+
+  it('forgets, at the batch clock, subjects whose entries all left the window', () => {
+    const { state } = evaluate([velocity], initialCepState([velocity]), events(burst('c1', 0)), configs);
+    const later = evaluate(
+      [velocity],
+      state,
+      events([placed('late-other', at(20), { customerId: 'c9' })]),
+      configs,
+    );
+    expect(Object.keys(later.state.ruleStates[velocity.id] as object)).toEqual(['c9']);
+    expect(types(later.alerts)).toEqual(['AlertCleared:velocity:c1']);
   });
 });

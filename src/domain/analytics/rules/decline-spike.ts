@@ -1,5 +1,5 @@
 import { eventOf } from '../../orders/order-envelopes';
-import { addEntry, type Condition, eventTime, type Rule, type TimedEntry, within } from './rule';
+import { addEntry, type Condition, dropBefore, eventTime, type Rule, type TimedEntry, within } from './rule';
 
 /** Payment declines above `maxDeclineRate` of authorization attempts, with at least `minAttempts`. */
 export interface DeclineSpikeConfig {
@@ -14,7 +14,8 @@ interface AttemptEntry extends TimedEntry {
 }
 
 export interface DeclineSpikeState {
-  readonly attempts: readonly AttemptEntry[];
+  /** Authorization attempts within the window, oldest first. */
+  readonly attempts: AttemptEntry[];
 }
 
 const SUBJECT = 'payments';
@@ -25,28 +26,29 @@ export const declineSpike: Rule<DeclineSpikeConfig, DeclineSpikeState> = {
   severity: 'critical',
   config: { windowMs: 5 * 60_000, maxDeclineRate: 0.3, minAttempts: 10 },
   initial: { attempts: [] },
-  step(state, input, config) {
-    const attempts = within(state.attempts, input.now, config.windowMs);
-    if (input.kind !== 'event') return { attempts };
-    const event = eventOf(input.envelope);
-    if (event.type !== 'PaymentAuthorized' && event.type !== 'PaymentDeclined') return { attempts };
-    const entry = {
-      eventId: input.envelope.metadata.eventId,
-      at: eventTime(input.envelope),
+  observe(state, { envelope }) {
+    const event = eventOf(envelope);
+    if (event.type !== 'PaymentAuthorized' && event.type !== 'PaymentDeclined') return;
+    addEntry(state.attempts, {
+      eventId: envelope.metadata.eventId,
+      at: eventTime(envelope),
       declined: event.type === 'PaymentDeclined',
-    };
-    return { attempts: addEntry(attempts, entry) };
+    });
+  },
+  forget(state, now, config) {
+    dropBefore(state.attempts, now, config.windowMs);
   },
   conditions(state, now, config): Condition[] {
     const recent = within(state.attempts, now, config.windowMs);
     const declines = recent.filter((a) => a.declined);
     const rate = recent.length === 0 ? 0 : declines.length / recent.length;
-    const holds = recent.length >= config.minAttempts && rate > config.maxDeclineRate;
+    if (recent.length < config.minAttempts || rate <= config.maxDeclineRate)
+      return [{ subject: SUBJECT, holds: false }];
     return [
       {
         subject: SUBJECT,
-        holds,
-        evidence: holds ? declines.map((d) => d.eventId) : [],
+        holds: true,
+        evidence: declines.map((d) => d.eventId),
         windowStart: recent[0]?.at ?? now - config.windowMs,
         windowEnd: now,
         summary: `${declines.length} of ${recent.length} payment authorizations declined (${Math.round(rate * 100)}%) within ${config.windowMs / 60_000} min (limit ${Math.round(config.maxDeclineRate * 100)}% with at least ${config.minAttempts} attempts)`,

@@ -1,11 +1,14 @@
 import { type AlertEvent, type AlertSeverity, alertIdOf, MAX_EVIDENCE } from '../alerts';
 import type { OrderEventEnvelope } from '../../orders/order-envelopes';
-import type { Condition, Rule, RuleInput } from './rule';
+import { type Condition, eventTime, type Rule } from './rule';
 
 /*
- * Runs the rules over one input and turns their conditions into alerts: AlertRaised when a subject's
- * condition starts to hold, nothing while it keeps holding (once per rule, subject and window),
- * AlertCleared when it stops. The open alerts are part of the state the consumer stores.
+ * Runs the rules over a batch of inputs and turns their conditions into alerts: AlertRaised when a
+ * subject's condition starts to hold, nothing while it keeps holding (once per rule, subject and
+ * window), AlertCleared when it stops. The open alerts are part of the state the consumer stores.
+ * Conditions are read once per batch, at the batch's clock (its latest event time, or the tick): what
+ * holds and stops holding again between two events of one batch is not reported, the usual
+ * micro-batch trade of stream processors, and what keeps the cost of a batch linear in its events.
  */
 
 export interface OpenAlert {
@@ -28,7 +31,7 @@ export interface CepState {
 
 export const initialCepState = (rules: readonly AnyRule[]): CepState => ({
   clock: null,
-  ruleStates: Object.fromEntries(rules.map((rule) => [rule.id, rule.initial])),
+  ruleStates: Object.fromEntries(rules.map((rule) => [rule.id, structuredClone(rule.initial)])),
   open: {},
 });
 
@@ -43,7 +46,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 const raised = (
   rule: AnyRule,
-  condition: Condition,
+  condition: Extract<Condition, { holds: true }>,
   severity: AlertSeverity,
   alertId: string,
   now: number,
@@ -64,26 +67,33 @@ const raised = (
 /** Per-rule config overrides (per stage); a rule's own `config` is its default. */
 export type RuleConfigs = Readonly<Record<string, unknown>>;
 
+const inputTime = (input: Input): number => (input.kind === 'tick' ? input.now : eventTime(input.envelope));
+
 export const evaluate = (
   rules: readonly AnyRule[],
   state: CepState,
-  input: Input,
+  inputs: readonly Input[],
   configs: RuleConfigs = {},
 ): { readonly state: CepState; readonly alerts: readonly AlertEvent[] } => {
-  const inputTime = input.kind === 'tick' ? input.now : Date.parse(input.envelope.metadata.occurredAt);
-  const now = state.clock === null ? inputTime : Math.max(state.clock, inputTime);
-  const ruleInput: RuleInput =
-    input.kind === 'tick' ? { kind: 'tick', now } : { kind: 'event', envelope: input.envelope, now };
-  const ruleStates: Record<string, unknown> = { ...state.ruleStates };
+  if (inputs.length === 0) return { state, alerts: [] };
+  const configOf = (rule: AnyRule): unknown => configs[rule.id] ?? rule.config;
+  // The rules change their states in place (see Rule): this batch works on its own copy.
+  const ruleStates: Record<string, unknown> = structuredClone(state.ruleStates);
+  for (const rule of rules) ruleStates[rule.id] ??= structuredClone(rule.initial);
+  let now = state.clock ?? inputTime(inputs[0] as Input);
+  for (const input of inputs) {
+    now = Math.max(now, inputTime(input));
+    if (input.kind !== 'event') continue;
+    for (const rule of rules)
+      rule.observe(ruleStates[rule.id], { envelope: input.envelope, now }, configOf(rule));
+  }
   const open = new Map<string, OpenAlert>(Object.entries(state.open));
   const alerts: AlertEvent[] = [];
   for (const rule of rules) {
-    const config: unknown = configs[rule.id] ?? rule.config;
-    const next: unknown = rule.step(ruleStates[rule.id] ?? rule.initial, ruleInput, config);
-    ruleStates[rule.id] = next;
-    const conditions = rule.conditions(next, now, config);
+    const config = configOf(rule);
+    rule.forget(ruleStates[rule.id], now, config);
     const holding = new Set<string>();
-    for (const condition of conditions) {
+    for (const condition of rule.conditions(ruleStates[rule.id], now, config)) {
       if (!condition.holds) continue;
       holding.add(condition.subject);
       const key = openKey(rule.id, condition.subject);
@@ -92,7 +102,7 @@ export const evaluate = (
       open.set(key, { alertId, ruleId: rule.id, subject: condition.subject });
       alerts.push(raised(rule, condition, rule.severity, alertId, now));
     }
-    for (const [key, alert] of [...open]) {
+    for (const [key, alert] of open) {
       if (alert.ruleId !== rule.id || holding.has(alert.subject)) continue;
       open.delete(key);
       alerts.push({

@@ -1,6 +1,6 @@
 import { eventOf } from '../../orders/order-envelopes';
 import type { OrderEventEnvelope } from '../../orders/order-envelopes';
-import { type Condition, eventTime, type Rule, type TimedEntry } from './rule';
+import { type Condition, dropEntries, eventTime, type Rule, type TimedEntry } from './rule';
 
 /**
  * A SKU's available stock below its threshold. The order stream reports stock in InventoryReserved and
@@ -28,7 +28,7 @@ interface Report extends TimedEntry {
 }
 
 /** The latest reports of one SKU, oldest first (by event time, then event id), at most MAX_REPORTS. */
-export type LowStockState = Readonly<Record<string, readonly Report[]>>;
+export type LowStockState = Record<string, Report[]>;
 
 /** Reports kept per SKU: the evidence of a SKU that stays low is its latest MAX_REPORTS reports. */
 export const MAX_REPORTS = 20;
@@ -56,10 +56,12 @@ const reportsOf = (envelope: OrderEventEnvelope): { sku: string; report: Report 
 };
 
 /** Adds a report unless its event id is there (redelivery), in order, keeping the latest MAX_REPORTS. */
-const addReport = (reports: readonly Report[], report: Report): readonly Report[] =>
-  reports.some((r) => r.eventId === report.eventId)
-    ? reports
-    : [...reports, report].sort(before).slice(-MAX_REPORTS);
+const addReport = (reports: Report[], report: Report): void => {
+  if (reports.some((r) => r.eventId === report.eventId)) return;
+  reports.push(report);
+  reports.sort(before);
+  reports.splice(0, Math.max(0, reports.length - MAX_REPORTS));
+};
 
 const latestOf = (reports: readonly Report[]): Report | undefined => reports[reports.length - 1];
 
@@ -68,18 +70,23 @@ const isLow = (sku: string, reports: readonly Report[], config: LowStockConfig):
   return latest !== undefined && latest.available < thresholdOf(sku, config);
 };
 
-/** Drops SKUs no longer low whose latest report is past retention, then caps the number of SKUs. */
-const bounded = (state: LowStockState, now: number, config: LowStockConfig): LowStockState => {
+/** Drops, in place, SKUs no longer low whose latest report is past retention, then caps the number of SKUs. */
+const bound = (state: LowStockState, now: number, config: LowStockConfig): void => {
   const kept = Object.entries(state).filter(
     ([sku, reports]) =>
       isLow(sku, reports, config) || (latestOf(reports)?.at ?? 0) > now - config.retentionMs,
   );
-  if (kept.length <= config.maxSkus) return Object.fromEntries(kept);
-  const byKeepFirst = kept.sort(([skuA, a], [skuB, b]) => {
-    const lowFirst = Number(isLow(skuB, b, config)) - Number(isLow(skuA, a, config));
-    return lowFirst || (latestOf(b)?.at ?? 0) - (latestOf(a)?.at ?? 0);
-  });
-  return Object.fromEntries(byKeepFirst.slice(0, config.maxSkus));
+  const capped =
+    kept.length <= config.maxSkus
+      ? kept
+      : kept
+          .sort(([skuA, a], [skuB, b]) => {
+            const lowFirst = Number(isLow(skuB, b, config)) - Number(isLow(skuA, a, config));
+            return lowFirst || (latestOf(b)?.at ?? 0) - (latestOf(a)?.at ?? 0);
+          })
+          .slice(0, config.maxSkus);
+  const keep = new Set(capped.map(([sku]) => sku));
+  dropEntries(state, (_reports, sku) => !keep.has(sku));
 };
 
 /** The reports since the SKU last was at or above its threshold: what brought and keeps it low. */
@@ -95,31 +102,29 @@ export const lowStock: Rule<LowStockConfig, LowStockState> = {
   severity: 'warning',
   config: { threshold: 5, thresholds: {}, retentionMs: 24 * 60 * 60_000, maxSkus: 10_000 },
   initial: {},
-  step(state, input, config) {
-    if (input.kind !== 'event') return bounded(state, input.now, config);
-    const next: Record<string, readonly Report[]> = { ...state };
-    for (const { sku, report } of reportsOf(input.envelope)) {
+  observe(state, { envelope, now }, config) {
+    for (const { sku, report } of reportsOf(envelope)) {
       // Too late to tell: the SKU may have been forgotten since, and this report is not its latest.
-      if (report.at <= input.now - config.retentionMs) continue;
-      next[sku] = addReport(next[sku] ?? [], report);
+      if (report.at <= now - config.retentionMs) continue;
+      addReport((state[sku] ??= []), report);
     }
-    return bounded(next, input.now, config);
   },
+  forget: bound,
   conditions: (state, _now, config): Condition[] =>
-    Object.entries(state).flatMap(([sku, reports]) => {
+    Object.entries(state).flatMap(([sku, reports]): Condition[] => {
       const latest = latestOf(reports);
       if (latest === undefined) return [];
       const threshold = thresholdOf(sku, config);
-      const holds = latest.available < threshold;
-      const run = holds ? lowRun(sku, reports, config) : [];
+      if (latest.available >= threshold) return [{ subject: sku, holds: false }];
+      const run = lowRun(sku, reports, config);
       return [
         {
           subject: sku,
-          holds,
+          holds: true,
           evidence: run.map((r) => r.eventId),
           windowStart: run[0]?.at ?? latest.at,
           windowEnd: latest.at,
-          summary: `${sku}: ${latest.available} available, ${holds ? 'below' : 'at or above'} its threshold of ${threshold}`,
+          summary: `${sku}: ${latest.available} available, below its threshold of ${threshold}`,
         },
       ];
     }),

@@ -1,5 +1,5 @@
 import { eventOf } from '../../orders/order-envelopes';
-import { type Condition, eventTime, type Rule } from './rule';
+import { type Condition, dropEntries, eventTime, type Rule } from './rule';
 
 /**
  * Absence: an order neither CONFIRMED nor CANCELLED within `maxOpenMs` of OrderPlaced. Nothing arrives
@@ -17,10 +17,10 @@ interface TrackedOrder {
    * When the order ended. Ended orders are kept a while (a tombstone) so that an OrderPlaced delivered
    * again after its terminal event does not reopen the order.
    */
-  readonly endedAt?: number;
+  endedAt?: number;
 }
 
-export type StuckOrderState = Readonly<Record<string, TrackedOrder>>;
+export type StuckOrderState = Record<string, TrackedOrder>;
 
 const isOpen = (order: TrackedOrder): boolean => order.endedAt === undefined;
 
@@ -30,36 +30,28 @@ export const stuckOrder: Rule<StuckOrderConfig, StuckOrderState> = {
   severity: 'warning',
   config: { maxOpenMs: 15 * 60_000 },
   initial: {},
-  step(state, input, config) {
-    const kept = Object.fromEntries(
-      Object.entries(state).filter(
-        ([, o]) => isOpen(o) || input.now - (o.endedAt ?? 0) <= 2 * config.maxOpenMs,
-      ),
-    );
-    if (input.kind !== 'event') return kept;
-    const event = eventOf(input.envelope);
-    const orderId = input.envelope.metadata.orderId;
-    const known = kept[orderId];
+  observe(state, { envelope }) {
+    const event = eventOf(envelope);
+    const orderId = envelope.metadata.orderId;
+    const known = state[orderId];
     if (event.type === 'OrderPlaced' && known === undefined) {
-      return {
-        ...kept,
-        [orderId]: { eventId: input.envelope.metadata.eventId, placedAt: eventTime(input.envelope) },
-      };
+      state[orderId] = { eventId: envelope.metadata.eventId, placedAt: eventTime(envelope) };
+    } else if ((event.type === 'OrderConfirmed' || event.type === 'OrderCancelled') && known !== undefined) {
+      known.endedAt ??= eventTime(envelope);
     }
-    if ((event.type === 'OrderConfirmed' || event.type === 'OrderCancelled') && known !== undefined) {
-      return { ...kept, [orderId]: { ...known, endedAt: eventTime(input.envelope) } };
-    }
-    return kept;
+  },
+  forget(state, now, config) {
+    dropEntries(state, (order) => !isOpen(order) && now - (order.endedAt ?? 0) > 2 * config.maxOpenMs);
   },
   conditions: (state, now, config): Condition[] =>
     Object.entries(state)
       .filter(([, order]) => isOpen(order))
-      .map(([orderId, open]) => {
-        const holds = now - open.placedAt > config.maxOpenMs;
+      .map(([orderId, open]): Condition => {
+        if (now - open.placedAt <= config.maxOpenMs) return { subject: orderId, holds: false };
         return {
           subject: orderId,
-          holds,
-          evidence: holds ? [open.eventId] : [],
+          holds: true,
+          evidence: [open.eventId],
           windowStart: open.placedAt,
           windowEnd: open.placedAt + config.maxOpenMs,
           summary: `order ${orderId} placed ${Math.round((now - open.placedAt) / 60_000)} min ago is neither confirmed nor cancelled (limit ${config.maxOpenMs / 60_000} min)`,
