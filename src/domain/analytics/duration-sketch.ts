@@ -31,9 +31,11 @@ const encode = (histogram: hdr.Histogram): EncodedSketch =>
   histogram.totalCount === 0 ? EMPTY_SKETCH : hdr.encodeIntoCompressedBase64(histogram);
 
 /** Durations are clamped into the trackable range: a clock skew of a few ms must not throw. */
-export const recordDuration = (sketch: EncodedSketch, durationMs: number): EncodedSketch => {
+export const recordDurations = (sketch: EncodedSketch, durationsMs: readonly number[]): EncodedSketch => {
+  if (durationsMs.length === 0) return sketch;
   const histogram = decode(sketch);
-  histogram.recordValue(Math.min(Math.max(Math.round(durationMs), 1), HIGHEST_TRACKABLE_MS));
+  for (const durationMs of durationsMs)
+    histogram.recordValue(Math.min(Math.max(Math.round(durationMs), 1), HIGHEST_TRACKABLE_MS));
   return encode(histogram);
 };
 

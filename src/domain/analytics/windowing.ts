@@ -1,6 +1,6 @@
 import type { OrderEventEnvelope } from '../orders/order-envelopes';
 import { BUCKET_MS, bucketStartOf, type WindowingConfig } from './config';
-import { applyToBucket, emptyBucket, type MinuteBucket, type PlacedOrder } from './minute-bucket';
+import { BucketDraft, emptyBucket, type MinuteBucket, type PlacedOrder } from './minute-bucket';
 
 /*
  * Event-time windowing of one stream of events (in the consumer: one Kafka partition, whose events
@@ -54,27 +54,31 @@ export const ingest = (
   inputs: readonly IngestInput[],
   config: WindowingConfig,
 ): IngestResult => {
-  const buckets = new Map(state.buckets);
-  const changed = new Set<number>();
+  const drafts = new Map<number, BucketDraft>();
   let watermark = state.watermark;
   const outcome = { applied: 0, late: 0, duplicates: 0 };
   for (const { envelope, placed } of inputs) {
     const at = eventTimeOf(envelope);
     const start = bucketStartOf(at);
-    const result = applyToBucket(
-      buckets.get(start) ?? emptyBucket(start),
-      envelope,
-      placed,
-      isBucketClosed(start, watermark, config),
-    );
-    if (result.outcome === 'duplicate') {
+    let draft = drafts.get(start);
+    if (!draft) {
+      draft = new BucketDraft(state.buckets.get(start) ?? emptyBucket(start));
+      drafts.set(start, draft);
+    }
+    const result = draft.apply(envelope, placed, isBucketClosed(start, watermark, config));
+    if (result === 'duplicate') {
       outcome.duplicates += 1;
       continue;
     }
-    outcome[result.outcome] += 1;
-    buckets.set(start, result.bucket);
-    changed.add(start);
+    outcome[result] += 1;
     watermark = watermark === null ? at : Math.max(watermark, at);
   }
-  return { state: { watermark, buckets }, changed: [...changed].sort((a, b) => a - b), outcome };
+  const buckets = new Map(state.buckets);
+  const changed: number[] = [];
+  for (const [start, draft] of drafts) {
+    if (!draft.changed) continue;
+    buckets.set(start, draft.toBucket());
+    changed.push(start);
+  }
+  return { state: { watermark, buckets }, changed: changed.sort((a, b) => a - b), outcome };
 };
