@@ -124,18 +124,37 @@ const viewOf = (item: AlertItem): AlertView => ({
 const QUERY_PAGE = 200;
 
 export class DynamoAlertsStore implements AlertsStore {
+  /**
+   * The state as this store last read or committed it. A warm function is usually the only writer
+   * (reserved concurrency 1), so the next load finds the item at this version and reads only the
+   * version, not the whole gzipped state again. Never changed once here: callers do not mutate what
+   * `load` returns (the rules engine works on its own copy).
+   */
+  private last: StoredCepRecord | undefined;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async load(): Promise<StoredCepRecord | undefined> {
+    if (this.last) {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: STATE_KEY,
+          ConsistentRead: true,
+          ProjectionExpression: 'version',
+        }),
+      );
+      if (Item?.version === this.last.version) return this.last;
+    }
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: STATE_KEY, ConsistentRead: true }),
     );
-    if (!Item) return undefined;
+    if (!Item) return (this.last = undefined);
     const body = JSON.parse(gunzipSync(Item.body as Uint8Array).toString('utf8')) as CepRecord;
-    return { ...body, version: Item.version as number };
+    return (this.last = { ...body, version: Item.version as number });
   }
 
   async commit(record: CepRecord, readVersion: number, items: readonly AlertItemWrite[]): Promise<void> {
@@ -161,6 +180,7 @@ export class DynamoAlertsStore implements AlertsStore {
           ],
         }),
       );
+      this.last = { ...record, version: readVersion + 1 };
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         throw new CepStateMoved(`the CEP state was committed past version ${readVersion}`);
