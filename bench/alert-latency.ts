@@ -30,6 +30,7 @@ import { apiFetch } from './api-fetch';
 import { BenchError } from './errors';
 import {
   ALERTS_GROUP_OF,
+  committedOffsets,
   confirmed,
   endOffsets,
   placed,
@@ -46,6 +47,7 @@ export const ALERT_LATENCY_GOAL_P99_MS = 2000;
 const DEFAULT_VELOCITY_MAX_ORDERS = 5;
 const POLL_MS = 25;
 const SETTLE_LIMIT_MS = 60_000;
+const LAG_EVERY_MS = 500;
 
 export interface LatencySummary {
   readonly p50: number;
@@ -63,6 +65,8 @@ export interface AlertRun {
   readonly api: LatencySummary;
   /** Send → received from the ops-alerts SQS queue. */
   readonly opsQueue: LatencySummary;
+  /** The most records the alerts group was behind the topic (all partitions), sampled every LAG_EVERY_MS. */
+  readonly maxAlertsGroupLag: number;
 }
 
 export interface AlertLatencyFigures {
@@ -157,6 +161,21 @@ async function watchOpsQueue(
   }
 }
 
+/** Samples how far the alerts group is behind the topic until stopped; answers the most it was. */
+async function watchLag(admin: Admin, stage: string, running: () => boolean): Promise<number> {
+  let most = 0;
+  while (running()) {
+    const [ends, committed] = await Promise.all([
+      endOffsets(admin, stage),
+      committedOffsets(admin, ALERTS_GROUP_OF(stage), stage),
+    ]);
+    const lag = [...ends].reduce((sum, [p, end]) => sum + end - Math.max(0, committed.get(p) ?? 0), 0);
+    most = Math.max(most, lag);
+    await sleep(LAG_EVERY_MS);
+  }
+  return most;
+}
+
 /** OrderPlaced + OrderConfirmed pairs at `rate` events/s until stopped (customers of their own: no alert). */
 async function background(
   producer: Producer,
@@ -207,6 +226,7 @@ async function run(options: Options, backgroundRate: number): Promise<AlertRun> 
   });
   let watching = true;
   let loading = backgroundRate > 0;
+  let maxAlertsGroupLag = 0;
   try {
     const { QueueUrl } = await sqs.send(
       new GetQueueUrlCommand({ QueueName: `orderflow-${stage}-ops-alerts` }),
@@ -219,7 +239,9 @@ async function run(options: Options, backgroundRate: number): Promise<AlertRun> 
     const load = loading
       ? background(producer, stage, backgroundRate, tag, () => loading)
       : Promise.resolve();
+    const lag = watchLag(admin, stage, () => watching);
     // Awaited below; a failure meanwhile must not go unhandled.
+    lag.catch(() => undefined);
     watchers.catch(() => undefined);
     load.catch(() => undefined);
     // The load reaches a steady state before the first sample.
@@ -240,6 +262,7 @@ async function run(options: Options, backgroundRate: number): Promise<AlertRun> 
     loading = false;
     watching = false;
     await Promise.all([watchers, load]);
+    maxAlertsGroupLag = await lag;
   } finally {
     watching = false;
     loading = false;
@@ -251,7 +274,12 @@ async function run(options: Options, backgroundRate: number): Promise<AlertRun> 
       `${early.size} velocity alert(s) were raised before the crossing order was sent: is the threshold ${options.velocityMaxOrders}?`,
     );
   }
-  return { backgroundEventsPerSecond: backgroundRate, api: summary(viaApi), opsQueue: summary(viaQueue) };
+  return {
+    backgroundEventsPerSecond: backgroundRate,
+    api: summary(viaApi),
+    opsQueue: summary(viaQueue),
+    maxAlertsGroupLag,
+  };
 }
 
 export async function alertLatency(options: Options): Promise<AlertLatencyFigures> {
@@ -294,6 +322,9 @@ export const alertLatencyRows = (figures: AlertLatencyFigures, goalMs: number): 
       r.backgroundEventsPerSecond > 0 ? `, ${r.backgroundEventsPerSecond} events/s beside` : ', idle topic';
     return [
       [`event → alert (GET /analytics/alerts${load})`, latencyText(r.api, goalMs)],
-      [`event → alert (ops-alerts queue${load})`, latencyText(r.opsQueue, goalMs)],
+      [
+        `event → alert (ops-alerts queue${load})`,
+        `${latencyText(r.opsQueue, goalMs)}; alerts group at most ${r.maxAlertsGroupLag} records behind`,
+      ],
     ];
   });

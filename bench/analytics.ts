@@ -223,4 +223,5 @@ export const analyticsRows = (figures: AnalyticsFigures): [string, string][] => 
     'analytics counted exactly',
     `${figures.counted.counted} of ${figures.counted.produced} orders [${figures.counted.counted === figures.counted.produced ? 'exact' : 'MISMATCH'}]`,
   ],
+  ...alertLatencyRows(figures.alertLatency, figures.goals.alertLatencyP99Ms),
 ];
