@@ -8,10 +8,27 @@
  *   npm run bench -- --only analytics
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { orderStreamRecord } from '../src/adapters/kafka/order-stream-producer';
-import { toEnvelopes, type OrderEvent, type OrderEventEnvelope } from '../src/domain/orders';
+import type { OrderEventEnvelope } from '../src/domain/orders';
+import {
+  alertLatency,
+  alertLatencyRows,
+  ALERT_LATENCY_GOAL_P99_MS,
+  type AlertLatencyFigures,
+} from './alert-latency';
 import { apiFetch } from './api-fetch';
 import { BenchError } from './errors';
+import {
+  ANALYTICS_GROUP_OF,
+  committedOffsets,
+  confirmed,
+  endOffsets,
+  placed,
+  sleep,
+  toMessage,
+  TOPIC_OF,
+  waitUntilCommitted,
+  type Admin,
+} from './order-events';
 import { percentiles, round } from './stats';
 
 export interface AnalyticsFigures {
@@ -21,94 +38,34 @@ export interface AnalyticsFigures {
   readonly visibleLatencyMs: { p50: number; p99: number; samples: number; ratePerSecond: number };
   /** The bench's orders as GET /analytics/metrics counts them, against how many it produced. */
   readonly counted: { readonly produced: number; readonly counted: number };
-  readonly goals: { readonly throughConsumerPerSecond: number; readonly visibleLatencyP99Ms: number };
+  /** Send of the order that trips the velocity rule → its AlertRaised observable (bench/alert-latency.ts). */
+  readonly alertLatency: AlertLatencyFigures;
+  readonly goals: {
+    readonly throughConsumerPerSecond: number;
+    readonly visibleLatencyP99Ms: number;
+    readonly alertLatencyP99Ms: number;
+  };
 }
 
 interface Options {
   readonly kafkaBootstrap: string;
   readonly httpUrl: string;
+  readonly awsUrl: string;
   readonly stage: string;
   /** Events in the throughput run (half OrderPlaced, half OrderConfirmed). */
   readonly events?: number;
   readonly latencyRate?: number;
   readonly latencySeconds?: number;
+  /** Customers (= samples) per event → alert run. */
+  readonly alertSamples?: number;
+  /** Background events/s (OrderPlaced + OrderConfirmed pairs) during the loaded event → alert run; 0: none. */
+  readonly alertBackgroundRate?: number;
+  /** The stage's velocity threshold (`alertVelocityMaxOrders`). */
+  readonly velocityMaxOrders: number;
   readonly log?: (line: string) => void;
 }
 
-const GROUP_OF = (stage: string) => `orderflow-${stage}-analytics`;
-const TOPIC_OF = (stage: string) => `orderflow.${stage}.order-events`;
 const SEND_BATCH = 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let sequence = 0;
-const envelope = (orderId: string, event: OrderEvent, version: number): OrderEventEnvelope => {
-  const [only] = toEnvelopes([event], {
-    orderId,
-    currentVersion: version - 1,
-    occurredAt: new Date().toISOString(),
-    correlationId: `bench-${orderId}`,
-    causationId: `bench-${orderId}`,
-    newEventId: () => `bench-evt-${process.pid}-${(sequence += 1)}`,
-  });
-  if (!only) throw new BenchError('toEnvelopes returned nothing');
-  return only;
-};
-
-const placed = (orderId: string, sku: string): OrderEventEnvelope =>
-  envelope(
-    orderId,
-    {
-      type: 'OrderPlaced',
-      data: {
-        orderId,
-        customerId: `bench-${orderId}`,
-        items: [{ sku, quantity: 1, unitPrice: 2500 }],
-        currency: 'EUR',
-        total: 2500,
-        shippingAddress: { line1: '1 Bench St', city: 'Springfield', postalCode: '12345', country: 'US' },
-        placedAt: new Date().toISOString(),
-        paymentMethod: { reference: 'pm1.bench' },
-      },
-    },
-    1,
-  );
-
-const confirmed = (orderId: string): OrderEventEnvelope =>
-  envelope(orderId, { type: 'OrderConfirmed', data: { orderId, confirmedAt: new Date().toISOString() } }, 8);
-
-const toMessage = (value: OrderEventEnvelope) => {
-  const record = orderStreamRecord(value);
-  return { key: record.key, value: record.value, headers: record.headers };
-};
-
-type Admin = ReturnType<Kafka['admin']>;
-
-/** Committed offset of the group per partition (-1 when nothing is committed). */
-async function committedOffsets(admin: Admin, stage: string): Promise<Map<number, number>> {
-  const [topic] = await admin.fetchOffsets({ groupId: GROUP_OF(stage), topics: [TOPIC_OF(stage)] });
-  return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-}
-
-async function endOffsets(admin: Admin, stage: string): Promise<Map<number, number>> {
-  const ends = await admin.fetchTopicOffsets(TOPIC_OF(stage));
-  return new Map(ends.map((end) => [end.partition, Number(end.high)]));
-}
-
-async function waitUntilCommitted(
-  admin: Admin,
-  stage: string,
-  ends: Map<number, number>,
-  limitMs: number,
-): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const committed = await committedOffsets(admin, stage);
-    if ([...ends].every(([partition, end]) => end === 0 || (committed.get(partition) ?? -1) >= end)) return;
-    if (Date.now() > deadline)
-      throw new BenchError(`the analytics group had not caught up after ${limitMs} ms`);
-    await sleep(50);
-  }
-}
 
 /** How many units of `sku` the 1-minute views since `from` hold (the bench's orders are 1 unit each). */
 async function countedUnits(httpUrl: string, sku: string, from: Date): Promise<number> {
@@ -148,7 +105,7 @@ async function visibleLatency(
   let sending = true;
   const watcher = (async () => {
     while (sending || sent.length > 0) {
-      const committed = await committedOffsets(admin, stage);
+      const committed = await committedOffsets(admin, ANALYTICS_GROUP_OF(stage), stage);
       const now = Date.now();
       for (let i = sent.length - 1; i >= 0; i -= 1) {
         const record = sent[i] as (typeof sent)[number];
@@ -199,6 +156,18 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
   const sku = `BENCH-AN-${Date.now().toString(36)}`.toUpperCase();
   const from = new Date(Date.now() - 60_000);
   try {
+    // First, while the CEP state holds little: the throughput run below leaves thousands of orders in it.
+    const alerts = await alertLatency({
+      producer,
+      admin,
+      httpUrl: options.httpUrl,
+      awsUrl: options.awsUrl,
+      stage: options.stage,
+      velocityMaxOrders: options.velocityMaxOrders,
+      samples: options.alertSamples ?? 40,
+      backgroundRate: options.alertBackgroundRate ?? 100,
+      log,
+    });
     const orders = Math.floor(events / 2);
     const values: OrderEventEnvelope[] = [];
     for (let i = 0; i < orders; i += 1) {
@@ -208,7 +177,13 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
     log(`analytics: ${values.length} events onto ${TOPIC_OF(options.stage)}`);
     const started = Date.now();
     await sendAll(producer, TOPIC_OF(options.stage), values);
-    await waitUntilCommitted(admin, options.stage, await endOffsets(admin, options.stage), 600_000);
+    await waitUntilCommitted(
+      admin,
+      ANALYTICS_GROUP_OF(options.stage),
+      options.stage,
+      await endOffsets(admin, options.stage),
+      600_000,
+    );
     const elapsed = Date.now() - started;
     log(`analytics: visibility at ${rate} events/s for ${seconds} s`);
     const latencies = await visibleLatency(admin, producer, options.stage, sku, rate, seconds);
@@ -221,7 +196,12 @@ export async function benchAnalytics(options: Options): Promise<AnalyticsFigures
         produced: orders + latencies.length,
         counted: await countedUnits(options.httpUrl, sku, from),
       },
-      goals: { throughConsumerPerSecond: 5000, visibleLatencyP99Ms: 1000 },
+      alertLatency: alerts,
+      goals: {
+        throughConsumerPerSecond: 5000,
+        visibleLatencyP99Ms: 1000,
+        alertLatencyP99Ms: ALERT_LATENCY_GOAL_P99_MS,
+      },
     };
   } finally {
     await Promise.all([producer.disconnect(), admin.disconnect()]);
@@ -243,4 +223,5 @@ export const analyticsRows = (figures: AnalyticsFigures): [string, string][] => 
     'analytics counted exactly',
     `${figures.counted.counted} of ${figures.counted.produced} orders [${figures.counted.counted === figures.counted.produced ? 'exact' : 'MISMATCH'}]`,
   ],
+  ...alertLatencyRows(figures.alertLatency, figures.goals.alertLatencyP99Ms),
 ];

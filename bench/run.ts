@@ -21,6 +21,7 @@ import { readHistories, transitionSummary } from './histories';
 import { benchMessaging } from './messaging';
 import { benchStreaming } from './streaming';
 import { benchConsumerFunction } from './streaming-function';
+import { velocityMaxOrdersOf } from './alert-latency';
 import { analyticsRows, benchAnalytics } from './analytics';
 import { benchOrders } from './orders';
 import { callsSince, perOrder, readCostOf, type PerOrder } from './per-order';
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
       'sustained-seconds': { type: 'string', default: '60' },
       'step-seconds': { type: 'string', default: '20' },
       'step-max': { type: 'string', default: '60' },
+      // Event → alert (bench/alert-latency.ts): customers (samples) per run, background events/s of the loaded run.
+      'alert-samples': { type: 'string', default: '40' },
+      'alert-load': { type: 'string', default: '100' },
       // `--only sustained`: the sustained-load suite and its step-up alone (a quicker run);
       // `--only anomaly`: the anomaly model's precision and recall on a synthetic week (no stack).
       only: { type: 'string' },
@@ -77,6 +81,13 @@ async function main(): Promise<void> {
   log(`using ${stack.description}`);
   const { httpUrl, awsUrl } = stack;
   const counters = new CounterControl(awsUrl);
+  const analyticsOptions = {
+    ...stack,
+    log,
+    alertSamples: Number(values['alert-samples']),
+    alertBackgroundRate: Number(values['alert-load']),
+    velocityMaxOrders: velocityMaxOrdersOf(stack.own?.template),
+  };
   const runSustained = async () => {
     const sku = await stockedSku(httpUrl, 'SUSTAINED');
     const common = { httpUrl, awsUrl, sku, readModelTable: `orderflow-${stack.stage}-read-model` };
@@ -103,7 +114,7 @@ async function main(): Promise<void> {
   };
   if (values.only === 'analytics') {
     try {
-      const analytics = await benchAnalytics({ ...stack, log });
+      const analytics = await benchAnalytics(analyticsOptions);
       printRows(analyticsRows(analytics));
       writeResults('analytics.json', { at: new Date().toISOString(), stack: stack.description, analytics });
     } finally {
@@ -173,7 +184,7 @@ async function main(): Promise<void> {
       consumerFunction: await benchConsumerFunction(stack.kafkaBootstrap),
     };
     log('analytics consumer');
-    const analytics = await benchAnalytics({ ...stack, log });
+    const analytics = await benchAnalytics(analyticsOptions);
 
     const sagaSuite = perOrder({
       counts: sagaCounts.counts,
