@@ -1,4 +1,5 @@
 import { runChaos } from '../../../scripts/chaos/run';
+import { kafkaBootstrap } from '../../support/kafka';
 import { stackUrls } from '../../support/stack';
 
 describe('chaos: the saga holds under injected faults', () => {
@@ -7,7 +8,7 @@ describe('chaos: the saga holds under injected faults', () => {
     const { http, aws, payments } = stackUrls();
     // DynamoDB throttling is left to the CLI run (`npm run chaos` arms it by default): a throttled run
     // once hit a placeOrder timeout under CI load that is not yet understood. Every other kind is armed.
-    const result = await runChaos({ http, aws, payments }, 200, 20261126, (line) => lines.push(line), {
+    const result = await runChaos({ http, aws, payments, kafka: kafkaBootstrap() }, 200, 20261126, (line) => lines.push(line), {
       concurrency: 6,
       throttle: false,
     });
