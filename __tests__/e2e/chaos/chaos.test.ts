@@ -8,10 +8,16 @@ describe('chaos: the saga holds under injected faults', () => {
     const { http, aws, payments } = stackUrls();
     // DynamoDB throttling is left to the CLI run (`npm run chaos` arms it by default): a throttled run
     // once hit a placeOrder timeout under CI load that is not yet understood. Every other kind is armed.
-    const result = await runChaos({ http, aws, payments, kafka: kafkaBootstrap() }, 200, 20261126, (line) => lines.push(line), {
-      concurrency: 6,
-      throttle: false,
-    });
+    const result = await runChaos(
+      { http, aws, payments, kafka: kafkaBootstrap() },
+      200,
+      20261126,
+      (line) => lines.push(line),
+      {
+        concurrency: 6,
+        throttle: false,
+      },
+    );
     expect(result.orders).toBe(200);
     expect(Object.keys(result.faultsByKind).length).toBeGreaterThanOrEqual(6);
     expect(result.violations).toEqual([]);
