@@ -92,6 +92,9 @@ export interface ChaosResult {
 export interface AnalyticsReport {
   readonly minutes: number;
   readonly eventsFolded: number;
+  /** Totals of the compared minutes, as folded (and served, when there is no violation). */
+  readonly placed: number;
+  readonly confirmed: number;
   readonly reproduced: number;
   readonly alertsExpected: number;
   /** Why the decline-spike expectation was left out, when it was. */
@@ -327,7 +330,8 @@ export async function runChaos(
   if (analyticsReport) {
     const a = analyticsReport;
     log(
-      `analytics: ${a.minutes} minutes compared (${a.eventsFolded} events folded from the event store), ` +
+      `analytics: ${a.minutes} minutes compared (${a.eventsFolded} events folded from the event store: ` +
+        `${a.placed} placed, ${a.confirmed} confirmed), ` +
         `${a.reproduced} published events produced again, ${a.alertsExpected} scenario alerts checked ` +
         `in ${a.seconds.toFixed(1)} s${a.declineSpikeSkipped ? `; decline spike not expected: ${a.declineSpikeSkipped}` : ''}`,
     );
@@ -456,6 +460,8 @@ async function checkAnalytics(
         .filter(
           (e) => Date.parse(e.metadata.occurredAt) >= fromMs && Date.parse(e.metadata.occurredAt) < toMs,
         ).length,
+      placed: folded.reduce((n, view) => n + view.placed, 0),
+      confirmed: folded.reduce((n, view) => n + view.confirmed, 0),
       reproduced: sample.length,
       alertsExpected: expected.length,
       declineSpikeSkipped: 'skipped' in spike ? spike.skipped : undefined,
