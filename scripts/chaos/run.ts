@@ -212,7 +212,10 @@ export async function runChaos(
   const analytics = options.analytics !== false;
   const scenario = planAlertScenario(runTag);
   const scenarioOrderIds = analytics ? await playAlertScenario(urls, scenario, runTag) : [];
-  if (analytics) log(`alert scenario: ${scenarioOrderIds.length} orders placed and settled`);
+  if (analytics) {
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    log(`alert scenario: ${scenarioOrderIds.length} orders placed and settled (${took} s into the run)`);
+  }
 
   const kinds = CHAOS_FAULT_KINDS.filter(
     (kind) => options.throttle !== false || kind !== 'throttle-dynamodb',

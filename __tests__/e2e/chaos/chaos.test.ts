@@ -21,6 +21,12 @@ describe('chaos: the saga holds under injected faults', () => {
     expect(result.orders).toBe(200);
     expect(Object.keys(result.faultsByKind).length).toBeGreaterThanOrEqual(6);
     expect(result.violations).toEqual([]);
+    // The analytics invariants ran: published events were produced again and the counts compared; the
+    // velocity expectations always, the decline spike too when no other test paid in the 5 minutes before.
+    expect(result.analytics?.reproduced).toBeGreaterThanOrEqual(20);
+    expect(result.analytics?.minutes).toBeGreaterThanOrEqual(1);
+    expect(result.analytics?.placed).toBeGreaterThanOrEqual(211);
+    expect(result.analytics?.alertsExpected).toBeGreaterThanOrEqual(2);
     expect(lines.at(-1)).toBe(`chaos: 200 orders, ${result.faults} faults injected, 0 invariant violations`);
   }, 600_000);
 });
