@@ -7,6 +7,8 @@ export interface ChaosUrls {
   readonly http: string;
   readonly aws: string;
   readonly payments: string;
+  /** The Kafka-protocol broker(s), `host:port[,host:port]`: the analytics invariants read and write the topic. */
+  readonly kafka: string;
 }
 
 export interface Answer<T> {
@@ -111,8 +113,8 @@ export const provider = <T>(
   });
 
 /**
- * Where the stack is: the ORDERFLOW_CHAOS_{HTTP,AWS,PAYMENTS}_URL overrides, else the ports `npm start`
- * listens on (src/local/config.ts, including its ORDERFLOW_*_PORT variables).
+ * Where the stack is: the ORDERFLOW_CHAOS_{HTTP,AWS,PAYMENTS}_URL and ORDERFLOW_CHAOS_KAFKA_BROKERS overrides,
+ * else the ports `npm start` listens on (src/local/config.ts, including its ORDERFLOW_*_PORT variables).
  */
 export function stackUrls(env: NodeJS.ProcessEnv): ChaosUrls {
   const config = stackConfigFromEnv(env);
@@ -121,6 +123,7 @@ export function stackUrls(env: NodeJS.ProcessEnv): ChaosUrls {
     http: env.ORDERFLOW_CHAOS_HTTP_URL || local(config.httpPort),
     aws: env.ORDERFLOW_CHAOS_AWS_URL || local(config.awsPort),
     payments: env.ORDERFLOW_CHAOS_PAYMENTS_URL || local(config.paymentsPort),
+    kafka: env.ORDERFLOW_CHAOS_KAFKA_BROKERS || `${config.host}:${config.kafkaPort ?? 9092}`,
   };
 }
 

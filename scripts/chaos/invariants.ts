@@ -39,6 +39,10 @@ export const INVARIANTS = [
   'read model',
   'notified once',
   'dlq accounted',
+  // Analytics (scripts/chaos/analytics-invariants.ts): the served 1-minute views equal the fold of the
+  // event store; the scenario's alerts are raised once each.
+  'analytics counts',
+  'alerts once',
 ] as const;
 export type Invariant = (typeof INVARIANTS)[number];
 

@@ -1,10 +1,12 @@
 /**
- * `npm run chaos -- --orders N --seed S [--concurrency C] [--no-throttle]`: drives the running offline
+ * `npm run chaos -- --orders N --seed S [--concurrency C] [--no-throttle] [--no-analytics]`: drives the running offline
  * stack (the one `npm start` serves; ORDERFLOW_CHAOS_*_URL point elsewhere) with a seeded mix of orders
  * while the runtime injects faults: functions crashing after their work, throttled DynamoDB requests,
  * duplicated stream records, SQS messages and EventBridge events, delayed deliveries, and a payment
- * provider that fails (5xx) or answers too late. When everything has settled it checks the saga's
- * invariants. Last line: `chaos: N orders, F faults injected, V invariant violations`.
+ * provider that fails (5xx) or answers too late. Before its orders it plays a small alert scenario; after
+ * they settle it re-produces a sample of the published order events onto the order-events topic (a relay's
+ * retry). Then it checks the saga's invariants and the analytics ones (scripts/chaos/analytics-invariants.ts).
+ * Last line: `chaos: N orders, F faults injected, V invariant violations`.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -23,10 +25,36 @@ import { isTransientServerAnswer } from '../../src/local/offline-answers';
 import { collectOutcomes, deadLettersSince } from './collect';
 import { CHAOS_FAULT_KINDS, planFault, type ChaosFaultKind, type PlannedFault } from './fault-mix';
 import { checkInvariants, INVARIANTS, type Violation } from './invariants';
+import {
+  ALERT_SCENARIO_PRICE,
+  ALERT_SCENARIO_SKU,
+  ALERT_SCENARIO_STOCK,
+  DECLINE_WINDOW_MS,
+  planAlertScenario,
+  velocityExpectations,
+  type AlertScenario,
+} from './alert-scenario';
+import {
+  ANALYTICS_GROUPS,
+  alertsSince,
+  awaitConsumersCaughtUp,
+  readOrderStreams,
+  reproduce,
+  servedMinuteViews,
+} from './analytics';
+import {
+  checkExpectedAlerts,
+  checkMinuteCounts,
+  declineSpikeExpectation,
+  foldMinuteViews,
+} from './analytics-invariants';
+import { bucketStartOf, BUCKET_MS } from '../../src/domain/analytics';
 import { seededRandom } from './random';
 import { CHAOS_CATALOGUE, CHAOS_CURRENCY, CHAOS_SKUS, planOrders, type PlannedOrder } from './scenario';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The re-produced events go through the relay's own producer (same partitioner): its v2 notice is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 /** Stock per SKU: about three quarters of what the run's orders would take, so it runs out late in the run. */
 const initialStock = (orders: number) => Math.max(60, Math.ceil(orders * 0.35));
@@ -43,6 +71,11 @@ export interface ChaosOptions {
   readonly concurrency?: number;
   /** Arm DynamoDB throttling too (default true). */
   readonly throttle?: boolean;
+  /**
+   * Play the alert scenario, re-produce published events and check the analytics invariants (default
+   * true). They compare what the whole stack counted with the whole event store: see docs/chaos.md.
+   */
+  readonly analytics?: boolean;
 }
 
 export interface ChaosResult {
@@ -51,6 +84,21 @@ export interface ChaosResult {
   readonly faultsByKind: Readonly<Partial<Record<ChaosFaultKind, number>>>;
   readonly outcomes: Readonly<Record<string, number>>;
   readonly violations: Violation[];
+  readonly seconds: number;
+  /** What the analytics checks did, when they ran. */
+  readonly analytics?: AnalyticsReport;
+}
+
+export interface AnalyticsReport {
+  readonly minutes: number;
+  readonly eventsFolded: number;
+  /** Totals of the compared minutes, as folded (and served, when there is no violation). */
+  readonly placed: number;
+  readonly confirmed: number;
+  readonly reproduced: number;
+  readonly alertsExpected: number;
+  /** Why the decline-spike expectation was left out, when it was. */
+  readonly declineSpikeSkipped?: string;
   readonly seconds: number;
 }
 
@@ -161,6 +209,14 @@ export async function runChaos(
   await provider(urls, 'DELETE', '/__faults');
   const faultsBefore = await firedFaults(urls);
 
+  const analytics = options.analytics !== false;
+  const scenario = planAlertScenario(runTag);
+  const scenarioOrderIds = analytics ? await playAlertScenario(urls, scenario, runTag) : [];
+  if (analytics) {
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    log(`alert scenario: ${scenarioOrderIds.length} orders placed and settled (${took} s into the run)`);
+  }
+
   const kinds = CHAOS_FAULT_KINDS.filter(
     (kind) => options.throttle !== false || kind !== 'throttle-dynamodb',
   );
@@ -248,6 +304,19 @@ export async function runChaos(
   const faults = Object.values(faultsByKind).reduce((sum, n) => sum + (n ?? 0), 0);
 
   const violations = checkInvariants(outcomes, stock, deadLetters, new Map(Object.entries(CHAOS_CATALOGUE)));
+  let analyticsReport: AnalyticsReport | undefined;
+  if (analytics) {
+    const checked = await checkAnalytics(urls, {
+      startedAt,
+      seed,
+      runOrderIds: [...placed.keys(), ...scenarioOrderIds],
+      scenario,
+      scenarioOrderIds,
+      log,
+    });
+    violations.push(...checked.violations);
+    analyticsReport = checked.report;
+  }
   const byStatus: Record<string, number> = {};
   const reasons: Record<string, number> = {};
   for (const o of outcomes) {
@@ -261,6 +330,15 @@ export async function runChaos(
   );
   log(`faults fired by kind: ${JSON.stringify(faultsByKind)}`);
   log(`dead letters this run: ${deadLetters.length}`);
+  if (analyticsReport) {
+    const a = analyticsReport;
+    log(
+      `analytics: ${a.minutes} minutes compared (${a.eventsFolded} events folded from the event store: ` +
+        `${a.placed} placed, ${a.confirmed} confirmed), ` +
+        `${a.reproduced} published events produced again, ${a.alertsExpected} scenario alerts checked ` +
+        `in ${a.seconds.toFixed(1)} s${a.declineSpikeSkipped ? `; decline spike not expected: ${a.declineSpikeSkipped}` : ''}`,
+    );
+  }
   for (const invariant of INVARIANTS) {
     const broken = violations.filter((v) => v.invariant === invariant);
     const details = broken
@@ -274,7 +352,125 @@ export async function runChaos(
   log(
     `chaos: ${outcomes.length} orders, ${faults} faults injected, ${violations.length} invariant violations`,
   );
-  return { orders: outcomes.length, faults, faultsByKind, outcomes: byStatus, violations, seconds };
+  return {
+    orders: outcomes.length,
+    faults,
+    faultsByKind,
+    outcomes: byStatus,
+    violations,
+    seconds,
+    analytics: analyticsReport,
+  };
+}
+
+/**
+ * Places the alert scenario's orders (faults are disarmed: this is before the run arms any) and waits
+ * until each is terminal, so the burst of payment attempts ends before the run's own begin.
+ */
+async function playAlertScenario(
+  urls: ChaosUrls,
+  scenario: AlertScenario,
+  runTag: string,
+): Promise<string[]> {
+  const { status } = await api(urls, 'PUT', `/inventory/${ALERT_SCENARIO_SKU}`, {
+    available: ALERT_SCENARIO_STOCK,
+    unitPrice: ALERT_SCENARIO_PRICE,
+    currency: CHAOS_CURRENCY,
+  });
+  if (status !== 200)
+    throw new OrderNotAcceptedError(`PUT /inventory/${ALERT_SCENARIO_SKU} answered ${status}`);
+  const indexed = scenario.orders.map((order, index) => ({ ...order, index }));
+  return mapPool(indexed, indexed.length, async ({ customerId, token, index }) => {
+    const order: PlannedOrder = {
+      index,
+      lines: [{ sku: ALERT_SCENARIO_SKU, quantity: 1 }],
+      token,
+      country: 'DE',
+      customerCancels: false,
+    };
+    const orderId = await placeOrder(urls, order, customerId, `chaos-${runTag}-alerts-${index}`);
+    await awaitOutcome(urls, orderId);
+    return orderId;
+  });
+}
+
+/** How long the analytics consumers may take to count what the run (and its re-produced events) wrote. */
+const CONSUMER_PATIENCE_MS = 120_000;
+/** The share of the run's events produced a second time, at least MIN_REPRODUCED of them. */
+const REPRODUCED_SHARE = 0.1;
+const MIN_REPRODUCED = 20;
+
+/**
+ * The analytics invariants: a sample of the run's published events is produced again (a relay's retry),
+ * the consumers are waited for, and the served 1-minute views of the run's minutes are compared with the
+ * fold of the whole event store; the scenario's alerts are looked up. The comparison covers every order
+ * of the stack, not only the run's, so traffic that flows through the event store and the topic as
+ * orders do is counted on both sides; anything producing to the topic otherwise would break it (run the
+ * chaos harness on a stack of its own).
+ */
+async function checkAnalytics(
+  urls: ChaosUrls,
+  run: {
+    readonly startedAt: number;
+    readonly seed: number;
+    readonly runOrderIds: readonly string[];
+    readonly scenario: AlertScenario;
+    readonly scenarioOrderIds: readonly string[];
+    readonly log: (line: string) => void;
+  },
+): Promise<{ violations: Violation[]; report: AnalyticsReport }> {
+  const started = performance.now();
+  const warn = (line: string) => run.log(`analytics: ${line}`);
+  const runOrders = new Set(run.runOrderIds);
+  const published = (await readOrderStreams(urls, warn))
+    .filter((stream) => runOrders.has(stream[0]?.metadata.orderId ?? ''))
+    .flat();
+  // Seeded apart from the run's generator, so a seed places the same orders and faults as before.
+  const random = seededRandom(run.seed ^ 0x5eed);
+  const share = Math.min(1, Math.max(REPRODUCED_SHARE, MIN_REPRODUCED / Math.max(1, published.length)));
+  const sample = published.filter(() => random() < share);
+  await reproduce(urls, sample);
+
+  const violations: Violation[] = [];
+  const behind = await awaitConsumersCaughtUp(urls, ANALYTICS_GROUPS, CONSUMER_PATIENCE_MS);
+  if (behind.size > 0) {
+    violations.push({
+      invariant: 'analytics counts',
+      detail: `consumers not caught up after ${CONSUMER_PATIENCE_MS / 1000} s: ${[...behind]
+        .map(([partition, lag]) => `${partition} ${lag} behind`)
+        .join(', ')}`,
+    });
+  }
+  const fromMs = bucketStartOf(run.startedAt);
+  const toMs = bucketStartOf(Date.now()) + BUCKET_MS;
+  // The served views first, then the store: an event appended in between would be in the fold only.
+  const served = await servedMinuteViews(urls, fromMs, toMs);
+  const listed = await alertsSince(urls, run.startedAt - BUCKET_MS);
+  const streams = await readOrderStreams(urls, warn);
+  const folded = foldMinuteViews(streams, fromMs, toMs);
+  violations.push(...checkMinuteCounts(folded, served));
+
+  const expected = velocityExpectations(run.scenario);
+  const spike = declineSpikeExpectation(streams, new Set(run.scenarioOrderIds), DECLINE_WINDOW_MS);
+  if (!('skipped' in spike)) expected.push(spike);
+  violations.push(...checkExpectedAlerts(expected, listed));
+  return {
+    violations,
+    report: {
+      minutes: folded.length,
+      eventsFolded: streams
+        .flat()
+        .filter(
+          (e) => Date.parse(e.metadata.occurredAt) >= fromMs && Date.parse(e.metadata.occurredAt) < toMs,
+        ).length,
+      placed: folded.reduce((n, view) => n + view.placed, 0),
+      confirmed: folded.reduce((n, view) => n + view.confirmed, 0),
+      reproduced: sample.length,
+      alertsExpected: expected.length,
+      declineSpikeSkipped: 'skipped' in spike ? spike.skipped : undefined,
+      seconds: (performance.now() - started) / 1000,
+    },
+  };
 }
 
 /** Faults fired so far, runtime and provider together, by kind. */
@@ -302,6 +498,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       concurrency: { type: 'string' },
       'no-throttle': { type: 'boolean', default: false },
+      'no-analytics': { type: 'boolean', default: false },
     },
   });
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -313,6 +510,7 @@ async function main(): Promise<void> {
   const result = await runChaos(urls, Number(values.orders), Number(values.seed), undefined, {
     concurrency,
     throttle: !values['no-throttle'],
+    analytics: !values['no-analytics'],
   });
   process.exitCode = result.violations.length > 0 ? 1 : 0;
 }
