@@ -1,3 +1,5 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FunctionSpec } from '../../../src/local/lambda/function-specs';
 import { WarmFunctions } from '../../../src/local/lambda/warm-functions';
@@ -50,6 +52,25 @@ describe('WarmFunctions: functions kept warm in worker threads, as Lambda keeps 
     expect(first).toMatchObject({ invocations: 1, echo: { n: 1 }, functionName: 'counter' });
     expect(second).toMatchObject({ invocations: 2, echo: { n: 2 } });
     expect(counter.snapshot().lambda.counter).toMatchObject({ invocations: 2, coldStarts: 1, errors: 0 });
+  });
+
+  it('has each worker write a CPU profile when ORDERFLOW_WORKER_CPU_PROF names a directory, and none otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'worker-cpu-prof-'));
+    process.env.ORDERFLOW_WORKER_CPU_PROF = dir;
+    try {
+      start([spec('profiled', 'count')]);
+      await functions.invoke('profiled', {});
+    } finally {
+      delete process.env.ORDERFLOW_WORKER_CPU_PROF;
+    }
+    await functions.close();
+    start([spec('plain', 'count')]);
+    await functions.invoke('plain', {});
+    await functions.close();
+    const deadline = Date.now() + 60_000;
+    while (!readdirSync(dir).some((file) => file.endsWith('.cpuprofile')) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'))).toHaveLength(1);
   });
 
   it('gives each function its own environment variables and Lambda context', async () => {

@@ -49,6 +49,16 @@ const failure = (errorType: string, errorMessage: string): InvocationResult => (
 const WORKER_FILE = join(__dirname, 'function-worker.js');
 
 /**
+ * The flags a function worker starts with: none, as Lambda starts node plain, unless
+ * `ORDERFLOW_WORKER_CPU_PROF=<dir>` asks every worker to write a V8 CPU profile there when it ends (the
+ * runtime's own `--cpu-prof` does not reach worker threads, and the functions' time is spent in them).
+ */
+export const workerExecArgv = (env: NodeJS.ProcessEnv): string[] => {
+  const dir = env.ORDERFLOW_WORKER_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+};
+
+/**
  * One execution environment: a worker thread that loads the function once (a cold start) and runs
  * one invocation at a time, reused until it times out, crashes or is reclaimed for being idle. As on
  * Lambda, a timed-out invocation takes its environment with it: the next one starts cold.
@@ -66,8 +76,8 @@ export class ExecutionEnvironment {
     this.worker = new Worker(WORKER_FILE, {
       // Each environment has its own process.env, as each Lambda function has.
       env: { ...settings.env },
-      // Not the runtime's own flags (tsx's loader among them): Lambda starts node plain.
-      execArgv: [],
+      // Not the runtime's own flags (tsx's loader among them).
+      execArgv: workerExecArgv(process.env),
       workerData: {
         file: settings.file,
         exportName: settings.exportName,
