@@ -30,6 +30,14 @@ const cursorKey = (partition: string) => ({ pk: 'cursor', sk: partition });
 const placedKey = (orderId: string) => ({ pk: `placed#${orderId}`, sk: 'placed' });
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
+const cursorOf = (item: Record<string, unknown>): PartitionCursor => ({
+  nextOffset: item.nextOffset as number,
+  watermark: (item.watermark as number | undefined) ?? null,
+  // Cursors written before the recent ids were kept have none.
+  recent: (item.recent as string | undefined) ?? '',
+  version: item.version as number,
+});
+
 interface BucketItem {
   readonly sk: string;
   readonly bucket: string;
@@ -54,11 +62,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
       new GetCommand({ TableName: this.tableName, Key: cursorKey(partition), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    return {
-      nextOffset: Item.nextOffset as number,
-      watermark: (Item.watermark as number | undefined) ?? null,
-      version: Item.version as number,
-    };
+    return cursorOf(Item);
   }
 
   async buckets(partition: string, starts: readonly number[]): Promise<Map<number, MinuteBucket>> {
@@ -162,11 +166,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        cursors.set(item.sk as string, {
-          nextOffset: item.nextOffset as number,
-          watermark: (item.watermark as number | undefined) ?? null,
-          version: item.version as number,
-        });
+        cursors.set(item.sk as string, cursorOf(item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

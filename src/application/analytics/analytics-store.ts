@@ -4,6 +4,8 @@ import type { MinuteBucket, PlacedOrder } from '../../domain/analytics';
 export interface PartitionCursor {
   readonly nextOffset: number;
   readonly watermark: number | null;
+  /** The partition's recently counted envelope ids (domain RecentIds, encoded): a relay's repeats. */
+  readonly recent?: string;
   /** Bumped by every commit; a commit names the version it read, so two writers cannot both win. */
   readonly version: number;
 }

@@ -47,8 +47,8 @@ export function chunksByBucket(records: readonly PartitionRecord[]): PartitionRe
 
 /**
  * Counts one partition's records into its minute buckets, exactly once: offsets below the partition's
- * cursor were counted before and are passed over, each bucket remembers the envelope ids it holds (a
- * producer's retry puts the same event at a new offset), and buckets and cursor change in one write.
+ * cursor were counted before and are passed over, the cursor remembers the partition's recent envelope
+ * ids (a relay's retry puts the same event at a new offset), and buckets and cursor change in one write.
  */
 export async function countOrderEvents(
   store: AnalyticsStore,
@@ -68,6 +68,7 @@ export async function countOrderEvents(
     const result = ingest(
       {
         watermark: cursor.watermark,
+        recent: cursor.recent ?? '',
         buckets: await store.buckets(partition, bucketsTouchedBy(envelopes)),
       },
       envelopes.map((envelope) => ({ envelope, placed: placed.get(envelope.metadata.orderId) })),
@@ -79,7 +80,12 @@ export async function countOrderEvents(
         const bucket = result.state.buckets.get(at);
         return bucket ? [bucket] : [];
       }),
-      { nextOffset: last.offset + 1, watermark: result.state.watermark, version: cursor.version + 1 },
+      {
+        nextOffset: last.offset + 1,
+        watermark: result.state.watermark,
+        recent: result.state.recent ?? '',
+        version: cursor.version + 1,
+      },
       cursor.version,
     );
     total.applied += result.outcome.applied;

@@ -23,7 +23,7 @@ export async function queryMetrics(
   const byStart = new Map<number, MinuteBucket[]>();
   for (const { bucket } of shares) byStart.set(bucket.start, [...(byStart.get(bucket.start) ?? []), bucket]);
   const merged = new Map<number, MinuteBucket>(
-    [...byStart].map(([start, parts]) => [start, { ...mergeCounts(parts), start, seen: [] }]),
+    [...byStart].map(([start, parts]) => [start, { ...mergeCounts(parts), start }]),
   );
   return viewsBetween(window, fromMs, toMs, merged, config);
 }

@@ -5,9 +5,9 @@ import { AnalyticsCursorMoved, type AnalyticsStore, type PartitionCursor } from 
 /*
  * Replay: the views from a time onward are rebuilt by feeding the stored order events through the
  * order-events topic again, so the consumer that counts live traffic counts them too. Its exactly-once
- * machinery would otherwise pass them over: each bucket's `seen` ids hold them already, and the
+ * machinery would otherwise pass them over: each partition's recent ids may hold them already, and the
  * partitions' watermarks are ahead of them (they would count as late). So the buckets from `from` on are
- * deleted with their ids, and each watermark is moved back to `from`, before anything is produced.
+ * deleted, the recent ids forgotten, and each watermark moved back to `from`, before anything is produced.
  *
  * The guarantee holds for a quiet topic (see docs/analytics.md, "Replay"): the consumer has counted
  * every record when the replay starts, and nothing but the replayed records reaches the topic until it
@@ -101,7 +101,7 @@ async function resetChunk(
       await store.resetShares(
         partition,
         starts,
-        { ...cursor, watermark, version: cursor.version + 1 },
+        { nextOffset: cursor.nextOffset, watermark, recent: '', version: cursor.version + 1 },
         cursor.version,
       );
       return;

@@ -7,4 +7,5 @@ export * from './alerts';
 export * from './anomaly';
 export * from './anomaly-model';
 export * from './anomaly-wire';
+export * from './recent-ids';
 export * from './replay';

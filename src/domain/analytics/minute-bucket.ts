@@ -47,13 +47,11 @@ export interface WindowCounts {
 
 /**
  * A 1-minute tumbling bucket (event time), the unit that is stored and from which the sliding views
- * are merged. `seen` holds the envelope ids already counted here (on time or late), which is what
- * makes counting exactly-once over redelivery: it is written in the same conditional write as the
- * counts, so either both change or neither does.
+ * are merged. Which events it counted is the partition's business (its cursor's offset and recent
+ * ids, written in the same conditional write), so the bucket stays the size of its counts.
  */
 export interface MinuteBucket extends WindowCounts {
   readonly start: number;
-  readonly seen: readonly string[];
 }
 
 export const EMPTY_COUNTS: WindowCounts = {
@@ -70,7 +68,7 @@ export const EMPTY_COUNTS: WindowCounts = {
   late: 0,
 };
 
-export const emptyBucket = (start: number): MinuteBucket => ({ ...EMPTY_COUNTS, start, seen: [] });
+export const emptyBucket = (start: number): MinuteBucket => ({ ...EMPTY_COUNTS, start });
 
 const add = (record: Readonly<Record<string, number>>, key: string, n: number): Record<string, number> => ({
   ...record,
@@ -137,33 +135,31 @@ const countEvent = (
   }
 };
 
-export type BucketOutcome = 'applied' | 'late' | 'duplicate';
+export type BucketOutcome = 'applied' | 'late';
 
 /**
- * A bucket while one batch is ingested into it: the envelope ids in a Set and the saga durations held
- * back, so a batch checks an id in constant time and decodes and encodes the duration sketch once
- * (copying the id list and re-encoding the sketch per event made a busy minute quadratic).
+ * A bucket while one batch is ingested into it: the saga durations held back, so a batch decodes and
+ * encodes the duration sketch once (re-encoding it per event made a busy minute quadratic).
  */
 export class BucketDraft {
   private counts: WindowCounts;
-  private readonly seen: Set<string>;
-  private readonly added: string[] = [];
   private readonly durations: number[] = [];
+  /** Whether any event was added. */
+  changed = false;
 
-  constructor(private readonly bucket: MinuteBucket) {
+  constructor(
+    private readonly start: number,
+    bucket: WindowCounts,
+  ) {
     this.counts = bucket;
-    this.seen = new Set(bucket.seen);
   }
 
   /**
-   * Adds one event of this bucket's minute: counted (on time) or only counted as late, once.
-   * `placed` is the order's OrderPlaced, needed by terminal events.
+   * Adds one event of this bucket's minute, counted (on time) or only counted as late; the caller has
+   * made sure it was not counted before. `placed` is the order's OrderPlaced, needed by terminal events.
    */
   apply(envelope: OrderEventEnvelope, placed: PlacedOrder | undefined, isLate: boolean): BucketOutcome {
-    const eventId = envelope.metadata.eventId;
-    if (this.seen.has(eventId)) return 'duplicate';
-    this.seen.add(eventId);
-    this.added.push(eventId);
+    this.changed = true;
     if (isLate) {
       this.counts = { ...this.counts, late: this.counts.late + 1 };
       return 'late';
@@ -174,18 +170,22 @@ export class BucketDraft {
     return 'applied';
   }
 
-  /** Whether any event was added (a batch of duplicates leaves the bucket as it was). */
-  get changed(): boolean {
-    return this.added.length > 0;
-  }
-
   toBucket(): MinuteBucket {
-    const { start, seen } = this.bucket;
+    const c = this.counts;
+    // Field by field: a bucket read back may carry what older versions stored with it.
     return {
-      ...this.counts,
-      sagaDurations: recordDurations(this.counts.sagaDurations, this.durations),
-      start,
-      seen: [...seen, ...this.added],
+      start: this.start,
+      placed: c.placed,
+      confirmed: c.confirmed,
+      cancelledByReason: c.cancelledByReason,
+      revenue: c.revenue,
+      skuQuantities: c.skuQuantities,
+      paymentsAuthorized: c.paymentsAuthorized,
+      paymentsDeclined: c.paymentsDeclined,
+      reviewsRequested: c.reviewsRequested,
+      sagaDurations: recordDurations(c.sagaDurations, this.durations),
+      terminalWithoutPlaced: c.terminalWithoutPlaced,
+      late: c.late,
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { OrderEventEnvelope } from '../orders/order-envelopes';
 import { BUCKET_MS, bucketStartOf, type WindowingConfig } from './config';
-import { BucketDraft, emptyBucket, type MinuteBucket, type PlacedOrder } from './minute-bucket';
+import { BucketDraft, EMPTY_COUNTS, type MinuteBucket, type PlacedOrder } from './minute-bucket';
+import { RecentIds } from './recent-ids';
 
 /*
  * Event-time windowing of one stream of events (in the consumer: one Kafka partition, whose events
@@ -15,6 +16,8 @@ export interface WindowState {
   readonly watermark: number | null;
   /** The buckets the events being ingested fall in; a missing bucket is taken as empty. */
   readonly buckets: ReadonlyMap<number, MinuteBucket>;
+  /** The stream's recently counted envelope ids (RecentIds, encoded); none when absent. */
+  readonly recent?: string;
 }
 
 export interface IngestInput {
@@ -55,22 +58,22 @@ export const ingest = (
   config: WindowingConfig,
 ): IngestResult => {
   const drafts = new Map<number, BucketDraft>();
+  const recent = new RecentIds(state.recent ?? '');
   let watermark = state.watermark;
   const outcome = { applied: 0, late: 0, duplicates: 0 };
   for (const { envelope, placed } of inputs) {
+    if (!recent.add(envelope.metadata.eventId)) {
+      outcome.duplicates += 1;
+      continue;
+    }
     const at = eventTimeOf(envelope);
     const start = bucketStartOf(at);
     let draft = drafts.get(start);
     if (!draft) {
-      draft = new BucketDraft(state.buckets.get(start) ?? emptyBucket(start));
+      draft = new BucketDraft(start, state.buckets.get(start) ?? EMPTY_COUNTS);
       drafts.set(start, draft);
     }
-    const result = draft.apply(envelope, placed, isBucketClosed(start, watermark, config));
-    if (result === 'duplicate') {
-      outcome.duplicates += 1;
-      continue;
-    }
-    outcome[result] += 1;
+    outcome[draft.apply(envelope, placed, isBucketClosed(start, watermark, config))] += 1;
     watermark = watermark === null ? at : Math.max(watermark, at);
   }
   const buckets = new Map(state.buckets);
@@ -80,5 +83,9 @@ export const ingest = (
     buckets.set(start, draft.toBucket());
     changed.push(start);
   }
-  return { state: { watermark, buckets }, changed: changed.sort((a, b) => a - b), outcome };
+  return {
+    state: { watermark, buckets, recent: recent.encode() },
+    changed: changed.sort((a, b) => a - b),
+    outcome,
+  };
 };

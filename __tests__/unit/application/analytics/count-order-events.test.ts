@@ -10,7 +10,12 @@ import {
   type PartitionRecord,
 } from '../../../../src/application/analytics/count-order-events';
 import { queryMetrics } from '../../../../src/application/analytics/query-metrics';
-import { DEFAULT_WINDOWING, type MinuteBucket, type PlacedOrder } from '../../../../src/domain/analytics';
+import {
+  DEFAULT_WINDOWING,
+  digestOf,
+  type MinuteBucket,
+  type PlacedOrder,
+} from '../../../../src/domain/analytics';
 import type { OrderEventEnvelope } from '../../../../src/domain/orders';
 import { at, confirmed, placed } from '../../domain/analytics/fixtures';
 
@@ -72,14 +77,15 @@ const config = DEFAULT_WINDOWING;
 describe('countOrderEvents: a partition counted into minute buckets exactly once', () => {
   it('counts a batch and moves the partition cursor past it', async () => {
     const store = new InMemoryAnalyticsStore();
-    const outcome = await countOrderEvents(
-      store,
-      'topic-0',
-      records([placed('o1', at(0, 5)), placed('o2', at(0, 30))]),
-      config,
-    );
+    const events = [placed('o1', at(0, 5)), placed('o2', at(0, 30))];
+    const outcome = await countOrderEvents(store, 'topic-0', records(events), config);
     expect(outcome).toEqual({ applied: 2, late: 0, duplicates: 0, alreadyCounted: 0 });
-    expect(store.cursors.get('topic-0')).toEqual({ nextOffset: 2, watermark: at(0, 30), version: 1 });
+    expect(store.cursors.get('topic-0')).toEqual({
+      nextOffset: 2,
+      watermark: at(0, 30),
+      recent: events.map((e) => digestOf(e.metadata.eventId)).join(''),
+      version: 1,
+    });
     expect(store.stored.get(`topic-0|${at(0)}`)?.placed).toBe(2);
   });
 
@@ -100,6 +106,15 @@ describe('countOrderEvents: a partition counted into minute buckets exactly once
     const retried = await countOrderEvents(store, 'topic-0', records([event], 1), config);
     expect(retried.duplicates).toBe(1);
     expect(store.stored.get(`topic-0|${at(0)}`)?.placed).toBe(1);
+  });
+
+  it('keeps the bucket the size of its counts however many events it holds', async () => {
+    const store = new InMemoryAnalyticsStore();
+    const many = Array.from({ length: 2000 }, (_, i) => placed(`bulk-${i}`, at(0, i % 60)));
+    await countOrderEvents(store, 'topic-0', records(many), config);
+    const bucket = store.stored.get(`topic-0|${at(0)}`);
+    expect(bucket?.placed).toBe(2000);
+    expect(JSON.stringify(bucket).length).toBeLessThan(1000);
   });
 
   it('gives a confirmation in a later batch its order’s revenue and saga duration', async () => {
