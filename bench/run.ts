@@ -64,6 +64,8 @@ async function main(): Promise<void> {
       // Event → alert (bench/alert-latency.ts): customers (samples) per run, background events/s of the loaded run.
       'alert-samples': { type: 'string', default: '40' },
       'alert-load': { type: 'string', default: '100' },
+      // Events in the analytics consumer's throughput run (half OrderPlaced, half OrderConfirmed).
+      'analytics-events': { type: 'string', default: '20000' },
       // `--only sustained`: the sustained-load suite and its step-up alone (a quicker run);
       // `--only anomaly`: the anomaly model's precision and recall on a synthetic week (no stack).
       only: { type: 'string' },
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     log,
     alertSamples: Number(values['alert-samples']),
     alertBackgroundRate: Number(values['alert-load']),
+    events: Number(values['analytics-events']),
     velocityMaxOrders: velocityMaxOrdersOf(stack.own?.template),
   };
   const runSustained = async () => {
