@@ -1,8 +1,8 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoAlertsStore } from '../../../src/adapters/dynamodb/alerts-store';
 import { CepStateMoved, type CepRecord } from '../../../src/application/analytics/alerts-store';
 import { initialCepState, ORDER_STREAM_RULES } from '../../../src/domain/analytics/rules';
-import { documentClient, dynamoDb } from '../../support/stack';
+import { createScratchTable, deleteScratchTable } from '../../support/scratch-table';
+import { documentClient } from '../../support/stack';
 
 // A table of this file's own, with the analytics table's key schema, on the shared stack's DynamoDB.
 const table = `alerts-store-test-${process.pid}-${Date.now().toString(36)}`;
@@ -15,36 +15,11 @@ const record = (offset: number): CepRecord => ({
   unpublished: [],
 });
 
-beforeAll(async () => {
-  const client = dynamoDb();
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-});
+beforeAll(() => createScratchTable(table, { hash: 'pk', range: 'sk' }));
 
 afterAll(async () => {
-  const client = dynamoDb();
-  try {
-    await client.send(new DeleteTableCommand({ TableName: table }));
-  } finally {
-    client.destroy();
-    docs.destroy();
-  }
+  docs.destroy();
+  await deleteScratchTable(table);
 });
 
 describe('DynamoAlertsStore: the CEP state item', () => {

@@ -1,4 +1,3 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InventoryStore, reservationKey, skuKey } from '../../../src/adapters/dynamodb/inventory-store';
 import {
@@ -7,7 +6,8 @@ import {
   type ReservationLine,
 } from '../../../src/domain/inventory';
 import { ValidationError } from '../../../src/domain/shared/errors';
-import { documentClient, dynamoDb } from '../../support/stack';
+import { createScratchTable, deleteScratchTable } from '../../support/scratch-table';
+import { documentClient } from '../../support/stack';
 
 // A table of this file's own, with the key schema of InventoryTable, on the shared stack's DynamoDB.
 const table = `inventory-test-${process.pid}-${Date.now().toString(36)}`;
@@ -39,30 +39,11 @@ const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> =>
     (error: unknown) => error,
   );
 
-beforeAll(async () => {
-  const client = dynamoDb();
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-});
+beforeAll(() => createScratchTable(table, { hash: 'pk' }));
 
 afterAll(async () => {
-  const client = dynamoDb();
-  try {
-    await client.send(new DeleteTableCommand({ TableName: table }));
-  } finally {
-    client.destroy();
-    docs.destroy();
-  }
+  docs.destroy();
+  await deleteScratchTable(table);
 });
 
 describe('InventoryStore.setStock and get', () => {
