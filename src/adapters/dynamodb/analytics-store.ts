@@ -52,10 +52,27 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
  * through the table's TTL attribute `expiresAt`.
  */
 export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
+  /**
+   * OrderPlaced summaries this store wrote or read, newest last. A summary never changes once an order is
+   * placed, so a warm consumer answers an order's terminal event from here when it saw its OrderPlaced
+   * (an order's events share a partition), and reads the table only for the rest.
+   */
+  private readonly knownPlaced = new Map<string, PlacedOrder>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Summaries kept in memory at most (about 200 bytes each). */
+    private readonly knownPlacedLimit = 50_000,
   ) {}
+
+  private keepPlaced(placed: PlacedOrder): void {
+    this.knownPlaced.delete(placed.orderId);
+    this.knownPlaced.set(placed.orderId, placed);
+    // A Map iterates in insertion order: the first key is the one kept longest.
+    const oldest = this.knownPlaced.keys().next();
+    if (this.knownPlaced.size > this.knownPlacedLimit && !oldest.done) this.knownPlaced.delete(oldest.value);
+  }
 
   async cursor(partition: string): Promise<PartitionCursor | undefined> {
     const { Item } = await this.client.send(
@@ -76,12 +93,24 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
   }
 
   async placedOrders(orderIds: readonly string[]): Promise<Map<string, PlacedOrder>> {
-    const items = await this.batchGet(orderIds.map(placedKey));
-    return new Map(items.map((item) => [item.orderId as string, item.placed as PlacedOrder]));
+    const found = new Map<string, PlacedOrder>();
+    const unknown: string[] = [];
+    for (const orderId of orderIds) {
+      const known = this.knownPlaced.get(orderId);
+      if (known) found.set(orderId, known);
+      else unknown.push(orderId);
+    }
+    for (const item of await this.batchGet(unknown.map(placedKey))) {
+      const placed = item.placed as PlacedOrder;
+      found.set(item.orderId as string, placed);
+      this.keepPlaced(placed);
+    }
+    return found;
   }
 
   async rememberPlaced(orders: readonly PlacedOrder[]): Promise<void> {
     const expiresAt = epochSeconds(Date.now()) + PLACED_TTL_SECONDS;
+    for (const placed of orders) this.keepPlaced(placed);
     // The batches are independent puts: sent together, a large batch of records waits for one round trip.
     await Promise.all(
       chunks(orders, 25).map(async (chunk) => {
