@@ -130,6 +130,10 @@ describe('compiled template: the order event stream on MSK', () => {
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['AnalyticsFailuresQueue', 'Arn'] } } },
     });
+    // One invocation per partition of the topic (6), the most the event source runs at once.
+    expect(template.Resources.AnalyzeOrderEventsLambdaFunction?.Properties).toMatchObject({
+      ReservedConcurrentExecutions: 6,
+    });
     expect(template.Resources.AnalyzeOrderEventsOffsetLagAlarm?.Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'OffsetLag',
