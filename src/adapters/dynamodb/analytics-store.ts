@@ -203,7 +203,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, ReplayStore {
   }
 
   /**
-   * Replay: deletes the partition's shares of these buckets (their counts and envelope ids) and writes
+   * Replay: deletes the partition's shares of these buckets (their counts) and writes
    * its cursor in one transaction, on the same condition as `commit`, so a consumer's commit that read
    * the partition before fails and is taken again.
    */

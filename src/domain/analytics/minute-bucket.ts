@@ -144,8 +144,6 @@ export type BucketOutcome = 'applied' | 'late';
 export class BucketDraft {
   private counts: WindowCounts;
   private readonly durations: number[] = [];
-  /** Whether any event was added. */
-  changed = false;
 
   constructor(
     private readonly start: number,
@@ -159,7 +157,6 @@ export class BucketDraft {
    * made sure it was not counted before. `placed` is the order's OrderPlaced, needed by terminal events.
    */
   apply(envelope: OrderEventEnvelope, placed: PlacedOrder | undefined, isLate: boolean): BucketOutcome {
-    this.changed = true;
     if (isLate) {
       this.counts = { ...this.counts, late: this.counts.late + 1 };
       return 'late';

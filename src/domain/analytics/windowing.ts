@@ -78,8 +78,8 @@ export const ingest = (
   }
   const buckets = new Map(state.buckets);
   const changed: number[] = [];
+  // A draft exists only for a bucket an event was added to: every one of them changed.
   for (const [start, draft] of drafts) {
-    if (!draft.changed) continue;
     buckets.set(start, draft.toBucket());
     changed.push(start);
   }
